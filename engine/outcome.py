@@ -1,0 +1,93 @@
+"""Typed results shared by every front-end: one source's round, one round, a whole run.
+
+    CollectOutcome   what one collect returned (samples or the reason it failed)
+    SourceRound      one source's part in one round, after stages and crediting
+    RoundResult      one round: sources, bytes out, duration
+    RunSummary       totals over a run, as printed by ``oe run --json``
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import asdict, dataclass, field
+
+import numpy as np
+
+
+class Status(str, enum.Enum):
+    OK = "ok"
+    LATE = "late"  # missed its deadline; the round went on without it
+    FAILED = "failed"  # raised an exception
+    EMPTY = "empty"  # returned no samples, or nothing was left after its stages
+    BUSY = "busy"  # its previous collect has not returned yet
+    UNAVAILABLE = "unavailable"  # cannot run on this machine
+
+
+@dataclass(frozen=True)
+class CollectOutcome:
+    name: str
+    status: Status
+    data: np.ndarray | None = None
+    duration_s: float = 0.0
+    error: str = ""
+    samples: int = 0
+
+    def with_data(self, data: np.ndarray) -> "CollectOutcome":
+        return CollectOutcome(self.name, self.status, data, self.duration_s, self.error, self.samples)
+
+
+@dataclass(frozen=True)
+class SourceRound:
+    name: str
+    status: Status
+    samples: int
+    bytes: int
+    duration_s: float
+    error: str = ""
+    shannon: float = 0.0
+    min_entropy: float = 0.0
+    credited_bits: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        return self.status is Status.OK
+
+
+@dataclass(frozen=True)
+class RoundResult:
+    index: int
+    duration_s: float
+    bytes_out: int
+    sources: tuple[SourceRound, ...]
+
+    @property
+    def failures(self) -> tuple[SourceRound, ...]:
+        return tuple(s for s in self.sources if not s.ok)
+
+
+@dataclass
+class RunSummary:
+    profile: str
+    rounds: int = 0
+    bytes_out: int = 0
+    duration_s: float = 0.0
+    stopped_by: str = "completed"
+    sources: dict[str, dict[str, float | int | str]] = field(default_factory=dict)
+
+    def add(self, result: RoundResult) -> None:
+        self.rounds += 1
+        self.bytes_out += result.bytes_out
+        for s in result.sources:
+            row = self.sources.setdefault(
+                s.name, {"rounds_ok": 0, "failures": 0, "bytes": 0, "credited_bits": 0.0, "last_status": ""}
+            )
+            row["rounds_ok"] += int(s.ok)
+            row["failures"] += int(not s.ok)
+            row["bytes"] += s.bytes
+            row["credited_bits"] += s.credited_bits
+            row["last_status"] = s.status.value
+            if s.error:
+                row["last_error"] = s.error
+
+    def to_dict(self) -> dict:
+        return asdict(self)

@@ -1,0 +1,219 @@
+"""The entropy pool: per-source input buffers, credit bookkeeping, and chained SHA-256 output.
+
+Map of this module
+    SourceState       per-source bookkeeping (upstream's ``SourceState``)
+    EntropyPool.mix       add a source's bytes to its buffer            -- credits nothing
+    EntropyPool.credit    record how many bits of entropy they carry   -- mixes nothing
+    EntropyPool.get_random_bytes   draw output blocks
+    EntropyPool.status    a snapshot for front-ends
+
+Mixing and crediting are separate on purpose (as in Linux random.c): bytes of unknown
+quality may always be mixed, because mixing can only help an attacker-unknown state,
+but only estimates that the pool's caller vouches for become credit.
+
+Output construction (upstream's chained SHA-256, with the state kept secret). For each
+32-byte output block i::
+
+    h_i      = SHA-256(state || chunk_i || counter_i (u64 LE) || time_ns (u64 LE) [|| os_i (8 B)])
+    state    = h_i
+    output_i = SHA-256(0x01 || h_i)
+
+``chunk_i`` is up to ``input_per_block`` bytes drawn from the sources' buffers, each
+source contributing in proportion to its weight. Upstream emits ``h_i`` itself and
+keeps it as the next state, so every output block *is* the pool state; here the output
+is a one-way function of the state, so output reveals nothing that predicts the next
+block. Forward secrecy: the state is replaced by a hash of itself every block, so a
+captured state does not give earlier states (SHA-256 preimage resistance).
+
+Never repeating: ``counter`` increases by one per block and is hashed into every block,
+and the initial state is a hash of a per-pool nonce (pid, wall and monotonic clocks, a
+process-wide pool sequence number, and, when allowed, 32 bytes of OS randomness). Two
+pools thus start in different states, and one pool never hashes the same input twice.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+import math
+import os
+import threading
+import time
+from dataclasses import asdict, dataclass, replace
+
+from .errors import PoolError
+
+BLOCK = 32  # SHA-256 digest size: bytes per output block
+_POOL_SEQUENCE = itertools.count()
+_OUTPUT_DOMAIN = b"\x01"
+
+
+@dataclass
+class SourceState:
+    """What the pool knows about one source (upstream ``SourceState`` plus credits)."""
+
+    name: str
+    weight: float
+    physical: bool = True
+    total_bytes: int = 0
+    credited_bits: float = 0.0
+    failures: int = 0
+    last_shannon: float = 0.0
+    last_min_entropy: float = 0.0
+    last_collect_time: float = 0.0
+    healthy: bool = False
+
+
+@dataclass(frozen=True)
+class PoolStatus:
+    sources: tuple[SourceState, ...]
+    buffered_bytes: int
+    mixed_bytes: int
+    credited_bits: float
+    output_bytes: int
+    blocks: int
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+class EntropyPool:
+    """Thread-safe pool. All public methods may be called from any thread."""
+
+    def __init__(self, *, os_random: bool = True, input_per_block: int = 256, buffer_limit: int = 1 << 20):
+        if input_per_block < 0 or buffer_limit < 1:
+            raise PoolError("input_per_block must be >= 0 and buffer_limit >= 1")
+        self.os_random = os_random
+        self.input_per_block = input_per_block
+        self.buffer_limit = buffer_limit
+        self._lock = threading.Lock()
+        self._sources: dict[str, SourceState] = {}
+        self._buffers: dict[str, bytearray] = {}
+        self._mixed = 0
+        self._output = 0
+        self._counter = 0
+        self._state = self._initial_state()
+
+    def _initial_state(self) -> bytes:
+        nonce = b"openentropy pool v1" + b"".join(
+            value.to_bytes(8, "little")
+            for value in (os.getpid(), time.time_ns(), time.monotonic_ns(), next(_POOL_SEQUENCE), id(self))
+        )
+        if self.os_random:
+            nonce += os.urandom(32)
+        return hashlib.sha256(nonce).digest()
+
+    # --- sources ---------------------------------------------------------------
+
+    def add_source(self, name: str, weight: float = 1.0, *, physical: bool = True) -> None:
+        """Register a source. Re-adding a name updates its weight."""
+        if not weight > 0:
+            raise PoolError(f"source '{name}': weight must be > 0, got {weight}")
+        with self._lock:
+            state = self._sources.get(name)
+            if state is None:
+                self._sources[name] = SourceState(name, weight, physical)
+                self._buffers[name] = bytearray()
+            else:
+                state.weight = weight
+
+    def _state_of(self, name: str) -> SourceState:
+        try:
+            return self._sources[name]
+        except KeyError:
+            raise PoolError(f"source '{name}' was not added to this pool") from None
+
+    def mix(self, name: str, data: bytes) -> None:
+        """Append ``data`` to ``name``'s buffer. Credits no entropy.
+
+        The buffer keeps the newest ``buffer_limit`` bytes; older unmixed bytes are
+        dropped (they would add nothing a fresher byte does not).
+        """
+        with self._lock:
+            state = self._state_of(name)
+            buffer = self._buffers[name]
+            buffer += data
+            if len(buffer) > self.buffer_limit:
+                del buffer[: len(buffer) - self.buffer_limit]
+            state.total_bytes += len(data)
+            self._mixed += len(data)
+
+    def credit(self, name: str, bits: float) -> float:
+        """Record ``bits`` of entropy for ``name``; returns what was credited.
+
+        Reference (non-physical) sources earn no credit. Mixes nothing.
+        """
+        if bits < 0 or math.isnan(bits):
+            raise PoolError(f"credit must be a non-negative number of bits, got {bits}")
+        with self._lock:
+            state = self._state_of(name)
+            granted = bits if state.physical else 0.0
+            state.credited_bits += granted
+            return granted
+
+    def record_collect(
+        self, name: str, *, ok: bool, duration_s: float, shannon: float = 0.0, min_entropy: float = 0.0
+    ) -> None:
+        """Update a source's statistics after a collect.
+
+        ``healthy`` follows upstream until SP 800-90B health tests land: the collect
+        succeeded and its bytes had more than 1 bit/byte of Shannon entropy.
+        """
+        with self._lock:
+            state = self._state_of(name)
+            state.last_collect_time = duration_s
+            if ok:
+                state.last_shannon, state.last_min_entropy = shannon, min_entropy
+            else:
+                state.failures += 1
+            state.healthy = ok and shannon > 1.0
+
+    # --- output ------------------------------------------------------------------
+
+    def _quotas(self) -> dict[str, int]:
+        ready = {name: s.weight for name, s in self._sources.items() if self._buffers[name]}
+        total = sum(ready.values())
+        return {name: max(1, round(self.input_per_block * w / total)) for name, w in ready.items()} if total else {}
+
+    def _take_inputs(self, blocks: int) -> list[bytes]:
+        """Per block, the input chunk: each source's slice, weighted, in registry order."""
+        slices = []
+        for name, quota in self._quotas().items():
+            buffer = self._buffers[name]
+            taken = bytes(buffer[: quota * blocks])
+            del buffer[: len(taken)]
+            slices.append((quota, taken))
+        return [b"".join(data[i * q : (i + 1) * q] for q, data in slices) for i in range(blocks)]
+
+    def get_random_bytes(self, n: int) -> bytes:
+        """``n`` output bytes. Never blocks on sources; never repeats (see module doc)."""
+        if not isinstance(n, int) or n < 0:
+            raise PoolError(f"byte count must be a non-negative integer, got {n!r}")
+        blocks = -(-n // BLOCK)
+        sha256 = hashlib.sha256
+        with self._lock:
+            chunks = self._take_inputs(blocks) if self.input_per_block else [b""] * blocks
+            extra = os.urandom(8 * blocks) if self.os_random else b""
+            out = bytearray()
+            state, counter = self._state, self._counter
+            for i, chunk in enumerate(chunks):
+                state = sha256(
+                    state + chunk + counter.to_bytes(8, "little") + time.time_ns().to_bytes(8, "little")
+                    + extra[8 * i : 8 * i + 8]
+                ).digest()
+                out += sha256(_OUTPUT_DOMAIN + state).digest()
+                counter += 1
+            self._state, self._counter = state, counter
+            self._output += n
+        return bytes(out[:n])
+
+    def status(self) -> PoolStatus:
+        with self._lock:
+            return PoolStatus(
+                sources=tuple(replace(s) for s in self._sources.values()),
+                buffered_bytes=sum(len(b) for b in self._buffers.values()),
+                mixed_bytes=self._mixed,
+                credited_bits=sum(s.credited_bits for s in self._sources.values()),
+                output_bytes=self._output,
+                blocks=self._counter,
+            )

@@ -1,0 +1,139 @@
+"""The profile language: pydantic models for a validated profile.
+
+A profile (YAML, see profiles/*.yaml) has::
+
+    name, description, extends      identity; ``extends`` names a parent profile
+    sources: [SourceSpec]           what to collect: name, weight, samples, deadline,
+                                    params, and optional per-source stages
+    conditioning: [StageSpec]       stages applied to every source's bytes after its own
+    pool: PoolSpec                  output construction and what it mixes in
+    sinks: [SinkSpec]               where output goes
+    run: RunSpec                    rounds, total bytes, interval, bytes per round
+
+Every model forbids unknown keys; stages and sinks are discriminated on ``type``.
+Loading YAML (with ``extends``, ``${VAR}`` and line/column errors) is in loader.py.
+"""
+
+from __future__ import annotations
+
+from functools import cached_property
+from typing import Any, Literal
+
+from pydantic import Field, ValidationError, field_validator, model_validator
+from pydantic_core import PydanticCustomError
+
+from openentropy.pipelines.sinks import SinkSpec, StdoutSinkSpec
+from openentropy.pipelines.stages import StageSpec
+from openentropy.sources.base import EntropySource, SourceParams
+from openentropy.sources.registry import get_source_class
+
+from .duration import Duration
+from .errors import UnknownSourceError
+from .strict import StrictModel
+
+
+class SourceSpec(StrictModel):
+    """One source in a profile and how it is collected each round."""
+
+    name: str = Field(min_length=1, description="registry name, or an import path 'package.module:Class'")
+    weight: float = Field(1.0, gt=0, le=1000, description="share of each pool mix drawn from this source")
+    samples: int = Field(4096, ge=2, le=16_777_216, description="raw samples requested per round")
+    deadline: Duration = Field(0.1, gt=0, le=600, description="seconds a collect may take ('250ms', '2s')")
+    params: dict[str, Any] = Field(default_factory=dict, description="source-specific options")
+    stages: list[StageSpec] | None = Field(None, description="extraction stages; default: the source's own")
+
+    @field_validator("name")
+    @classmethod
+    def _known_source(cls, name: str) -> str:
+        try:
+            get_source_class(name)
+        except UnknownSourceError as error:
+            raise PydanticCustomError("unknown_source", "{reason}", {"reason": str(error)}) from None
+        return name
+
+    @model_validator(mode="after")
+    def _valid_params(self) -> "SourceSpec":
+        try:
+            self.source_class.Params.model_validate(self.params)
+        except ValidationError as error:
+            first = error.errors()[0]
+            where = ".".join(str(part) for part in first["loc"])
+            raise PydanticCustomError(
+                "source_params",
+                "{message}",
+                {"message": f"{self.name}: {first['msg']}", "field": f"params.{where}" if where else "params"},
+            ) from None
+        return self
+
+    @cached_property
+    def source_class(self) -> type[EntropySource]:
+        return get_source_class(self.name)
+
+    def validated_params(self) -> SourceParams:
+        return self.source_class.Params.model_validate(self.params)
+
+    def extraction_stages(self) -> list[Any]:
+        """This entry's stages, or the source's declared defaults."""
+        if self.stages is not None:
+            return list(self.stages)
+        return [_stage_adapter().validate_python(stage) for stage in self.source_class.default_stages]
+
+
+def _stage_adapter():
+    from pydantic import TypeAdapter
+
+    return TypeAdapter(StageSpec)
+
+
+class PoolSpec(StrictModel):
+    """How the pool turns mixed input into output."""
+
+    mode: Literal["sha256"] = Field("sha256", description="output construction (chained SHA-256)")
+    os_random: bool = Field(True, description="mix 8 bytes of OS randomness into every output block")
+    input_per_block: int = Field(
+        256, ge=0, le=4096, description="harvested bytes drawn into each 32-byte output block (upstream: 256)"
+    )
+    buffer_limit: int = Field(
+        1 << 20, ge=1024, le=1 << 30, description="bytes kept per source awaiting mixing; older bytes are dropped"
+    )
+
+
+class RunSpec(StrictModel):
+    """How long to run. With neither ``rounds`` nor ``bytes``, run until stopped."""
+
+    rounds: int | None = Field(None, ge=1, description="stop after this many rounds")
+    bytes: int | None = Field(None, ge=1, description="stop after writing exactly this many bytes")
+    interval: Duration = Field(0.0, ge=0, le=86400, description="pause between rounds")
+    bytes_per_round: int = Field(65536, ge=1, le=1 << 26, description="pool output bytes per round")
+
+
+class Profile(StrictModel):
+    """A complete, validated profile."""
+
+    name: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$", max_length=64)
+    description: str = ""
+    extends: str | None = None
+    sources: list[SourceSpec] = Field(min_length=1)
+    conditioning: list[StageSpec] = Field(default_factory=list)
+    pool: PoolSpec = Field(default_factory=PoolSpec)
+    sinks: list[SinkSpec] = Field(default_factory=lambda: [StdoutSinkSpec()], min_length=1)
+    run: RunSpec = Field(default_factory=RunSpec)
+
+    @field_validator("sources")
+    @classmethod
+    def _unique_sources(cls, sources: list[SourceSpec]) -> list[SourceSpec]:
+        seen: set[str] = set()
+        for index, source in enumerate(sources):
+            if source.name in seen:
+                raise PydanticCustomError(
+                    "duplicate_source",
+                    "source '{name}' is listed twice (again at sources[{index}]); give it one entry",
+                    {"name": source.name, "index": index, "field": f"{index}.name"},
+                )
+            seen.add(source.name)
+        return sources
+
+    def with_run(self, **changes: Any) -> "Profile":
+        """A copy with ``run`` fields replaced (validated), e.g. from CLI flags."""
+        run = RunSpec.model_validate({**self.run.model_dump(), **changes})
+        return self.model_copy(update={"run": run})

@@ -1,0 +1,72 @@
+"""The ``oe`` command line. Each command lives in its own module, imported lazily.
+
+Exit statuses: 0 success; 1 a run-time failure (a sink error, an unavailable source);
+2 bad input (a broken profile, a bad option); 130 stopped by Ctrl-C. Errors print one
+clear line per problem on stderr, never a traceback.
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+
+import click
+
+from openentropy.engine.errors import OpenEntropyError, ProfileError
+
+#: command name -> "module:attribute" (a click command), imported on first use
+COMMANDS = {
+    "profiles": "openentropy.shell.profiles_command:profiles",
+    "run": "openentropy.shell.run_command:run_command",
+}
+
+EXIT_RUNTIME, EXIT_USAGE, EXIT_INTERRUPTED = 1, 2, 130
+
+
+class LazyGroup(click.Group):
+    """A group whose subcommands are imported only when invoked or listed."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(COMMANDS)
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name not in COMMANDS:
+            return None
+        module, _, attr = COMMANDS[name].partition(":")
+        return getattr(importlib.import_module(module), attr)
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except ProfileError as error:
+            report_error(error)
+            ctx.exit(EXIT_USAGE)
+        except OpenEntropyError as error:
+            report_error(error)
+            ctx.exit(EXIT_RUNTIME)
+
+
+def report_error(error: Exception) -> None:
+    for line in str(error).splitlines() or ["unknown error"]:
+        click.echo(f"oe: error: {line}", err=True)
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="openentropy", prog_name="oe")
+def oe() -> None:
+    """openentropy: harvest entropy from this machine's noisy physical subsystems.
+
+    \b
+    Quick start:
+      oe run default                  harvest with the default profile
+      oe run paranoid --bytes 4096    physical sources only, 4 KiB
+      oe profiles list                the shipped profiles
+    """
+
+
+def main(argv: list[str] | None = None) -> None:
+    oe.main(args=argv, prog_name="oe")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main(sys.argv[1:])

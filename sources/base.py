@@ -1,0 +1,111 @@
+"""The contract every entropy source fulfils.
+
+A source is a class with static metadata (``info``), a pydantic ``Params`` model for the
+``params:`` mapping a profile may give it, ``available()`` saying whether it can run
+here (and why not), and ``collect(n, deadline_ns)`` returning raw samples as a numpy
+array. Sources hold no global state and never fake data: a source that cannot run says
+so through ``available()`` and ``collect`` raises ``SourceUnavailableError``.
+
+Deadlines are absolute ``time.monotonic_ns()`` values. ``collect`` must stop by itself
+at the deadline and return what it has (possibly fewer than ``n`` samples); the engine
+also stops waiting for it, but no one can kill a running thread, so a source that
+ignores its deadline keeps its worker busy and is marked late round after round.
+"""
+
+from __future__ import annotations
+
+import enum
+from abc import ABC, abstractmethod
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+import numpy as np
+from pydantic import BaseModel, ConfigDict
+
+
+class Category(str, enum.Enum):
+    """The physical domain a source draws on (upstream's categories, Linux-first)."""
+
+    TIMING = "timing"
+    SCHEDULING = "scheduling"
+    IO = "io"
+    MICROARCHITECTURE = "microarchitecture"
+    SIGNAL = "signal"
+    CROSS_DOMAIN = "cross_domain"
+    SYSTEM = "system"
+    NETWORK = "network"
+    HARDWARE = "hardware"
+    REFERENCE = "reference"
+
+
+@dataclass(frozen=True)
+class SourceInfo:
+    """Static metadata of a source, shown by ``oe scan`` and ``/sources``.
+
+    ``entropy_rate_estimate`` is a rough, declared figure in bits per second; the
+    measured figures come from ``oe probe``/``oe bench``. ``physical`` is False for
+    reference sources (the OS CSPRNG, hardware RNG instructions) that the pool never
+    counts as harvested physical noise.
+    """
+
+    name: str
+    description: str
+    physics: str
+    category: Category
+    platforms: tuple[str, ...]
+    requirements: tuple[str, ...]
+    entropy_rate_estimate: float
+    physical: bool = True
+
+
+@dataclass(frozen=True)
+class Availability:
+    """Whether a source can run here; ``reason`` says why not (empty when it can)."""
+
+    ok: bool
+    reason: str = ""
+
+    def __bool__(self) -> bool:
+        return self.ok
+
+
+AVAILABLE = Availability(True)
+
+
+def unavailable(reason: str) -> Availability:
+    """An ``Availability`` that says no, with the reason a user will read."""
+    return Availability(False, reason)
+
+
+class SourceParams(BaseModel):
+    """Base of every source's ``Params`` model: unknown keys are errors."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class EntropySource(ABC):
+    """Base class of all sources. Subclasses set ``info`` and implement ``collect``.
+
+    ``default_stages`` lists the conditioning stages (as profile mappings, e.g.
+    ``{"type": "delta"}``) that turn this source's raw samples into bytes, used when a
+    profile does not give the source its own ``stages``.
+    """
+
+    info: ClassVar[SourceInfo]
+    Params: ClassVar[type[SourceParams]] = SourceParams
+    default_stages: ClassVar[tuple[dict[str, Any], ...]] = ()
+
+    def __init__(self, params: SourceParams | None = None):
+        self.params = params if params is not None else self.Params()
+
+    @property
+    def name(self) -> str:
+        return self.info.name
+
+    def available(self) -> Availability:
+        """Whether this source can run on this machine; override when it may not."""
+        return AVAILABLE
+
+    @abstractmethod
+    def collect(self, n: int, deadline_ns: int) -> np.ndarray:
+        """Return up to ``n`` raw samples, stopping by itself at ``deadline_ns``."""
