@@ -33,15 +33,12 @@ GRACE_S = 0.02
 
 
 class Collector:
-    def __init__(self, source: EntropySource, grace_s: float = GRACE_S):
+    def __init__(self, source: EntropySource, name: str | None = None, grace_s: float = GRACE_S):
         self.source = source
+        self.name = name or source.name  # the profile's key for it (an import path keeps its path)
         self.grace_s = grace_s
         self._running: threading.Thread | None = None
         self._availability = source.available()
-
-    @property
-    def name(self) -> str:
-        return self.source.name
 
     def collect(self, n: int, deadline_ns: int) -> CollectOutcome:
         if not self._availability:

@@ -27,7 +27,7 @@ class Runtime:
         )
         for spec in profile.sources:
             source = spec.source_class(spec.validated_params())
-            self.collectors[spec.name] = Collector(source)
+            self.collectors[spec.name] = Collector(source, spec.name)
             self.pool.add_source(spec.name, spec.weight, physical=source.info.physical)
         self.sinks: list[Sink] = []
 

@@ -29,7 +29,7 @@ class StrictModel(BaseModel):
             if key not in allowed:
                 raise PydanticCustomError(
                     "unknown_field",
-                    "unknown field '{field}'{hint}; allowed: {allowed}",
+                    "unknown field '{field}'{hint} (allowed: {allowed})",
                     {"field": str(key), "hint": did_you_mean(str(key), allowed), "allowed": ", ".join(allowed)},
                 )
         return data

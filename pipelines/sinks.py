@@ -9,6 +9,7 @@ reason and how many bytes had been written, and those bytes stay written.
 
 from __future__ import annotations
 
+import errno
 import os
 import sys
 from pathlib import Path
@@ -51,7 +52,9 @@ class _EncodedSink(Sink):
 
     def _put(self, encoded: bytes) -> None:
         try:
-            self._stream.write(encoded)
+            view = memoryview(encoded)
+            while view:  # an unbuffered file may accept only part of a write
+                view = view[self._stream.write(view) :]
             self._stream.flush()
         except BrokenPipeError:
             raise
@@ -65,6 +68,13 @@ class _EncodedSink(Sink):
         self._put(self._encoder.feed(data))
         self.bytes_written += len(data)
 
+    def _fsync(self) -> None:
+        try:
+            os.fsync(self._stream.fileno())
+        except OSError as error:
+            if error.errno != errno.EINVAL:  # EINVAL: a device or pipe, nothing to sync
+                raise SinkError(f"{self.label}: cannot sync to disk: {error.strerror or error}") from None
+
     def close(self) -> None:
         if self._closed:
             return
@@ -72,10 +82,13 @@ class _EncodedSink(Sink):
         try:
             self._put(self._encoder.finish())
             if self._sync:
-                os.fsync(self._stream.fileno())
+                self._fsync()
         finally:
             if self._owns_stream:
-                self._stream.close()
+                try:
+                    self._stream.close()
+                except OSError as error:
+                    raise SinkError(f"{self.label}: cannot close: {error.strerror or error}") from None
 
 
 class NullSink(Sink):
@@ -125,7 +138,8 @@ class FileSinkSpec(StrictModel):
             raise SinkError(f"{label}: file exists and mode is 'create'; use mode 'append' or 'truncate'") from None
         except OSError as error:
             raise SinkError(f"{label}: cannot open: {error.strerror or error}") from None
-        return _EncodedSink(os.fdopen(fd, "wb"), self.format, label, owns_stream=True, sync=True)
+        # unbuffered: every write reaches the OS at once, so an error is reported where it happens
+        return _EncodedSink(os.fdopen(fd, "wb", buffering=0), self.format, label, owns_stream=True, sync=True)
 
 
 class NullSinkSpec(StrictModel):

@@ -37,8 +37,10 @@ def _silence_stdout() -> None:
 
 @click.command("run")
 @click.argument("profile", default="default")
-@click.option("--bytes", "n_bytes", type=click.IntRange(min=1), help="Write exactly this many bytes, then stop.")
-@click.option("--rounds", type=click.IntRange(min=1), help="Stop after this many rounds.")
+@click.option("--bytes", "n_bytes", type=click.IntRange(min=1),
+              help="Write exactly this many bytes, then stop (replaces the profile's run limits).")
+@click.option("--rounds", type=click.IntRange(min=1),
+              help="Stop after this many rounds (replaces the profile's run limits).")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON summary at the end.")
 def run_command(profile: str, n_bytes: int | None, rounds: int | None, as_json: bool) -> None:
     """Run PROFILE (a shipped name or a YAML file; default: 'default').

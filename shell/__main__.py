@@ -1,0 +1,5 @@
+"""``python -m openentropy.shell`` is the ``oe`` command."""
+
+from .cli import main
+
+main()

@@ -1,0 +1,62 @@
+"""The compiled dask graph: stable, readable keys and the expected dependencies."""
+
+from dask.task_spec import DataNode, Task
+
+from openentropy.engine.compiler import POOL_KEY, ROUND_KEY, compile_profile
+from openentropy.engine.loader import load_profile_text
+
+PROFILE = """\
+name: shape
+sources:
+  - name: clock_jitter
+  - name: os_random
+    stages: [{type: raw}, {type: xor_fold}]
+conditioning:
+  - {type: sha256}
+sinks:
+  - {type: 'null'}
+  - {type: file, path: /tmp/never-opened-by-compile.bin}
+"""
+
+
+def deps(node) -> set[str]:
+    return set(node.dependencies)
+
+
+def test_graph_keys_are_stable_and_readable():
+    graph = compile_profile(load_profile_text(PROFILE))
+    assert sorted(graph) == sorted(
+        [
+            "round",
+            "collect/clock_jitter",
+            "stage/clock_jitter/0/delta",
+            "stage/clock_jitter/1/xor_whiten",
+            "stage/clock_jitter/2/lsb",
+            "condition/clock_jitter/0/sha256",
+            "collect/os_random",
+            "stage/os_random/0/raw",
+            "stage/os_random/1/xor_fold",
+            "condition/os_random/0/sha256",
+            "pool",
+            "sink/0/null",
+            "sink/1/file",
+        ]
+    )
+    assert sorted(compile_profile(load_profile_text(PROFILE))) == sorted(graph)
+
+
+def test_graph_dependencies():
+    graph = compile_profile(load_profile_text(PROFILE))
+    assert isinstance(graph[ROUND_KEY], DataNode)
+    assert all(isinstance(graph[k], Task) for k in graph if k != ROUND_KEY)
+    assert deps(graph["collect/clock_jitter"]) == {"round"}
+    assert deps(graph["stage/clock_jitter/0/delta"]) == {"collect/clock_jitter"}
+    assert deps(graph["condition/clock_jitter/0/sha256"]) == {"stage/clock_jitter/2/lsb"}
+    assert deps(graph[POOL_KEY]) == {"round", "condition/clock_jitter/0/sha256", "condition/os_random/0/sha256"}
+    assert deps(graph["sink/1/file"]) == {"pool"}
+
+
+def test_compiling_opens_no_sink(tmp_path):
+    target = tmp_path / "out.bin"
+    compile_profile(load_profile_text(PROFILE.replace("/tmp/never-opened-by-compile.bin", str(target))))
+    assert not target.exists()

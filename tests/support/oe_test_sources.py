@@ -1,0 +1,83 @@
+"""Deliberately misbehaving sources for engine tests (referenced by import path)."""
+
+import threading
+import time
+
+import numpy as np
+
+from openentropy.sources.base import Category, EntropySource, SourceInfo, SourceParams, unavailable
+
+
+def _info(name: str) -> SourceInfo:
+    return SourceInfo(name, f"test source {name}", "none: a test double", Category.TIMING, ("linux",), (), 0.0)
+
+
+class CountingSource(EntropySource):
+    """Returns n distinct, well-spread uint8 samples (a counter through a permutation)."""
+
+    info = _info("counting")
+    default_stages = ({"type": "raw"},)
+
+    def collect(self, n, deadline_ns):
+        return ((np.arange(n, dtype=np.uint64) * 167 + 13) % 256).astype(np.uint8)
+
+
+class SlowParams(SourceParams):
+    seconds: float = 1.0
+
+
+class SlowSource(EntropySource):
+    """Ignores its deadline and sleeps ``params.seconds`` before answering."""
+
+    info = _info("slow")
+    Params = SlowParams
+    default_stages = ({"type": "raw"},)
+
+    def collect(self, n, deadline_ns):
+        time.sleep(self.params.seconds)
+        return np.ones(n, dtype=np.uint8)
+
+
+class HangingSource(EntropySource):
+    """Never returns until ``RELEASE`` is set."""
+
+    info = _info("hanging")
+    default_stages = ({"type": "raw"},)
+    RELEASE = threading.Event()
+    CALLS = 0
+
+    def collect(self, n, deadline_ns):
+        type(self).CALLS += 1
+        self.RELEASE.wait(30)
+        return np.ones(n, dtype=np.uint8)
+
+
+class FailingSource(EntropySource):
+    info = _info("failing")
+    default_stages = ({"type": "raw"},)
+
+    def collect(self, n, deadline_ns):
+        raise RuntimeError("sensor on fire")
+
+
+class EmptySource(EntropySource):
+    info = _info("empty")
+    default_stages = ({"type": "raw"},)
+
+    def collect(self, n, deadline_ns):
+        return np.empty(0, dtype=np.uint8)
+
+
+class MissingHardwareSource(EntropySource):
+    info = _info("missing_hardware")
+    default_stages = ({"type": "raw"},)
+
+    def available(self):
+        return unavailable("no /dev/fake device")
+
+    def collect(self, n, deadline_ns):
+        raise AssertionError("must never be called when unavailable")
+
+
+class NotASource:
+    """Does not subclass EntropySource."""
