@@ -1,6 +1,6 @@
 """Conditioning stages, sinks and quick entropy estimates."""
 
-from .conditioners import as_bytes, delta, lsb, raw, sha256, von_neumann, xor_fold, xor_whiten
+from .conditioners import as_bytes, delta, gcd_divide, lsb, raw, sha256, von_neumann, xor_fold, xor_whiten
 from .estimates import mcv_min_entropy, shannon
 from .sinks import SINK_TYPES, Sink, SinkSpec
 from .stages import STAGE_TYPES, StageSpec
@@ -13,6 +13,7 @@ __all__ = [
     "StageSpec",
     "as_bytes",
     "delta",
+    "gcd_divide",
     "lsb",
     "mcv_min_entropy",
     "raw",

@@ -43,6 +43,20 @@ def delta(x: np.ndarray) -> np.ndarray:
     return np.diff(values)
 
 
+def gcd_divide(x: np.ndarray) -> np.ndarray:
+    """Divide every value by the greatest common divisor of the non-zero values.
+
+    Assumes timer deltas. A timer that ticks in steps of g (every delta a multiple of
+    g) wastes log2(g) low bits; dividing restores them to the byte that ``lsb`` keeps,
+    as jitterentropy does with its timer's common factor. Rate: n -> n. Entropy: no
+    change in total (division by a constant is invertible on multiples of g).
+    """
+    values = np.asarray(x).astype(np.uint64, copy=False)
+    nonzero = values[values != 0]
+    divisor = int(np.gcd.reduce(nonzero)) if len(nonzero) else 1
+    return values // np.uint64(divisor) if divisor > 1 else values
+
+
 def xor_whiten(x: np.ndarray) -> np.ndarray:
     """XOR of neighbours ``x[i+1] ^ x[i]``.
 

@@ -40,6 +40,15 @@ class DeltaStage(_Stage):
         return conditioners.delta(data)
 
 
+class GcdStage(_Stage):
+    """Divide timer deltas by their greatest common divisor."""
+
+    type: Literal["gcd"] = "gcd"
+
+    def apply(self, data: np.ndarray) -> np.ndarray:
+        return conditioners.gcd_divide(data)
+
+
 class XorWhitenStage(_Stage):
     """XOR of neighbouring samples."""
 
@@ -88,8 +97,8 @@ class Sha256Stage(_Stage):
 
 
 StageSpec = Annotated[
-    Union[RawStage, DeltaStage, XorWhitenStage, LsbStage, XorFoldStage, VonNeumannStage, Sha256Stage],
+    Union[RawStage, DeltaStage, GcdStage, XorWhitenStage, LsbStage, XorFoldStage, VonNeumannStage, Sha256Stage],
     Field(discriminator="type"),
 ]
 
-STAGE_TYPES = ("delta", "lsb", "raw", "sha256", "von_neumann", "xor_fold", "xor_whiten")
+STAGE_TYPES = ("delta", "gcd", "lsb", "raw", "sha256", "von_neumann", "xor_fold", "xor_whiten")

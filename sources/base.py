@@ -102,9 +102,18 @@ class EntropySource(ABC):
     def name(self) -> str:
         return self.info.name
 
+    @property
+    def uses_native(self) -> bool:
+        """True when collect runs in the native timing core."""
+        return False
+
     def available(self) -> Availability:
         """Whether this source can run on this machine; override when it may not."""
         return AVAILABLE
+
+    def runtime_notes(self) -> dict[str, str]:
+        """Facts known only at run time (e.g. ``{"io": "O_DIRECT"}``), shown by ``oe scan``."""
+        return {}
 
     @abstractmethod
     def collect(self, n: int, deadline_ns: int) -> np.ndarray:

@@ -30,8 +30,9 @@ def test_graph_keys_are_stable_and_readable():
             "round",
             "collect/clock_jitter",
             "stage/clock_jitter/0/delta",
-            "stage/clock_jitter/1/xor_whiten",
-            "stage/clock_jitter/2/lsb",
+            "stage/clock_jitter/1/gcd",
+            "stage/clock_jitter/2/xor_whiten",
+            "stage/clock_jitter/3/lsb",
             "condition/clock_jitter/0/sha256",
             "collect/os_random",
             "stage/os_random/0/raw",
@@ -51,7 +52,7 @@ def test_graph_dependencies():
     assert all(isinstance(graph[k], Task) for k in graph if k != ROUND_KEY)
     assert deps(graph["collect/clock_jitter"]) == {"round"}
     assert deps(graph["stage/clock_jitter/0/delta"]) == {"collect/clock_jitter"}
-    assert deps(graph["condition/clock_jitter/0/sha256"]) == {"stage/clock_jitter/2/lsb"}
+    assert deps(graph["condition/clock_jitter/0/sha256"]) == {"stage/clock_jitter/3/lsb"}
     assert deps(graph[POOL_KEY]) == {"round", "condition/clock_jitter/0/sha256", "condition/os_random/0/sha256"}
     assert deps(graph["sink/1/file"]) == {"pool"}
 

@@ -24,6 +24,12 @@ def test_delta_wraps_modulo_2_64():
     assert c.delta(u64(7)).tolist() == []
 
 
+def test_gcd_divides_out_a_timer_step():
+    assert c.gcd_divide(u64(6, 12, 0, 18)).tolist() == [1, 2, 0, 3]
+    assert c.gcd_divide(u64(7, 12)).tolist() == [7, 12]
+    assert c.gcd_divide(u64(0, 0)).tolist() == [0, 0]
+
+
 def test_xor_whiten():
     assert c.xor_whiten(u64(0b1100, 0b1010, 0b1010)).tolist() == [0b0110, 0]
 
@@ -81,6 +87,6 @@ def test_stage_specs_cover_every_type():
     ]
 
 
-@pytest.mark.parametrize("func", [c.delta, c.xor_whiten, c.lsb, c.xor_fold, c.von_neumann, c.sha256, c.raw])
+@pytest.mark.parametrize("func", [c.delta, c.gcd_divide, c.xor_whiten, c.lsb, c.xor_fold, c.von_neumann, c.sha256, c.raw])
 def test_stages_accept_empty_input(func):
     assert len(func(np.empty(0, dtype=np.uint64))) == 0

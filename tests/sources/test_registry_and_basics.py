@@ -9,7 +9,8 @@ from openentropy.engine.errors import ProfileError, UnknownSourceError
 from openentropy.engine.loader import load_profile_text
 from openentropy.sources import SOURCES, _native, get_source_class, source_names
 from openentropy.sources.base import Category, EntropySource
-from openentropy.sources.clock_jitter import ClockJitter, ClockJitterParams
+from openentropy.sources.clock_jitter import ClockJitter
+from openentropy.sources.timing_source import TimingParams as ClockJitterParams
 
 
 def test_registry_is_read_only_alphabetical_and_keys_match_names():
