@@ -25,6 +25,7 @@ import numpy as np
 
 from openentropy.sources.base import EntropySource
 
+from .errors import SourceUnavailableError
 from .outcome import CollectOutcome, Status
 
 #: Extra wait past a source's deadline before the engine gives up on it. Covers thread
@@ -51,6 +52,8 @@ class Collector:
         def work() -> None:
             try:
                 box["data"] = self.source.collect(n, deadline_ns)
+            except SourceUnavailableError as error:
+                box["unavailable"] = str(error)
             except BaseException as error:  # reported as a failed outcome, never raised
                 box["error"] = f"{type(error).__name__}: {error}"
             box["done_ns"] = time.monotonic_ns()
@@ -63,6 +66,8 @@ class Collector:
             waited = (time.monotonic_ns() - started) / 1e9
             return CollectOutcome(self.name, Status.LATE, duration_s=waited, error=f"still running after {waited:.3f} s")
         duration = (box["done_ns"] - started) / 1e9
+        if "unavailable" in box:
+            return CollectOutcome(self.name, Status.UNAVAILABLE, duration_s=duration, error=str(box["unavailable"]))
         if "error" in box:
             return CollectOutcome(self.name, Status.FAILED, duration_s=duration, error=str(box["error"]))
         data = np.asarray(box.get("data"))

@@ -16,8 +16,11 @@ from openentropy.engine.errors import OpenEntropyError, ProfileError
 
 #: command name -> "module:attribute" (a click command), imported on first use
 COMMANDS = {
+    "bench": "openentropy.shell.bench_command:bench_command",
+    "probe": "openentropy.shell.probe_command:probe_command",
     "profiles": "openentropy.shell.profiles_command:profiles",
     "run": "openentropy.shell.run_command:run_command",
+    "scan": "openentropy.shell.scan_command:scan_command",
 }
 
 EXIT_RUNTIME, EXIT_USAGE, EXIT_INTERRUPTED = 1, 2, 130
@@ -61,6 +64,9 @@ def oe() -> None:
       oe run default                  harvest with the default profile
       oe run paranoid --bytes 4096    physical sources only, 4 KiB
       oe profiles list                the shipped profiles
+      oe scan                         which sources run on this machine
+      oe probe clock_jitter           measure one source
+      oe bench --all                  measure and rank every available source
     """
 
 

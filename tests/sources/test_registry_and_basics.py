@@ -86,3 +86,23 @@ def test_clock_jitter_stops_at_its_deadline(backend):
 def test_native_core_built_in_this_install():
     """The dev install compiles the core (a C compiler is on every supported machine)."""
     assert _native.AVAILABLE, "the cffi extension was not built: check setup.py / sources/_native/build.py"
+
+
+def test_entry_point_sources_are_found(monkeypatch):
+    """Installed packages add sources through the 'openentropy.sources' entry-point group."""
+    import importlib.metadata as metadata
+
+    from openentropy.sources import registry
+
+    point = metadata.EntryPoint("fan_noise", "oe_test_sources:CountingSource", registry.ENTRY_POINT_GROUP)
+    real = metadata.entry_points
+
+    def fake(**kwargs):
+        if kwargs.get("group") == registry.ENTRY_POINT_GROUP:
+            return metadata.EntryPoints([point])
+        return real(**kwargs)
+
+    monkeypatch.setattr(registry.importlib.metadata, "entry_points", fake)
+    assert "fan_noise" in source_names()
+    assert get_source_class("fan_noise").__name__ == "CountingSource"
+    assert load_profile_text("name: t\nsources:\n  - name: fan_noise\n").sources[0].name == "fan_noise"
