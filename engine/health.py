@@ -1,0 +1,216 @@
+"""SP 800-90B section 4.4 continuous health tests, and the per-source monitor that
+quarantines a failing source.
+
+Map of this module
+    rct_cutoff, apt_window, apt_cutoff    cutoffs, computed (never pasted) from H and alpha
+    RepetitionCountTest                   4.4.1: a symbol repeated C times in a row fails
+    AdaptiveProportionTest                4.4.2: the window's first symbol seen C times in W fails
+    HealthMonitor                         start-up tests, quarantine, back-off, failure log
+
+Assumptions. The tests run on a source's symbols after extraction and before any
+hashing (hashing would hide every fault). ``H`` is the min-entropy per symbol that the
+source is assessed or declared to have; alpha is the false-positive probability per
+test opportunity that SP 800-90B recommends (2^-20 <= alpha <= 2^-40; default 2^-20).
+A test that fails means the noise source is no longer what it was assessed to be.
+
+Start-up (4.3, item 5): a source runs both tests over its first ``STARTUP_SAMPLES``
+symbols and contributes nothing until they pass; the same after every quarantine.
+The monitor mixes nothing and credits nothing itself: it tells the pool what may be
+mixed (``Verdict.accepted``), and the pool does the rest.
+"""
+
+from __future__ import annotations
+
+import enum
+import math
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+from scipy.stats import binom
+
+#: SP 800-90B 4.4: alpha = 2^-20 is the least strict false-positive rate it allows.
+DEFAULT_ALPHA = 2.0**-20
+#: SP 800-90B 4.3 (5): start-up testing over at least 1024 consecutive samples.
+STARTUP_SAMPLES = 1024
+#: SP 800-90B 4.4.2: W = 1024 for binary sources, 512 for all others.
+BINARY_WINDOW, NON_BINARY_WINDOW = 1024, 512
+
+
+def rct_cutoff(h: float, alpha: float = DEFAULT_ALPHA) -> int:
+    """SP 800-90B 4.4.1: C = 1 + ceil(-log2(alpha) / H); with alpha = 2^-20, 1 + ceil(20/H)."""
+    if not h > 0:
+        raise ValueError(f"min-entropy per symbol must be > 0, got {h}")
+    return 1 + math.ceil(-math.log2(alpha) / h)
+
+
+def apt_window(binary: bool) -> int:
+    return BINARY_WINDOW if binary else NON_BINARY_WINDOW
+
+
+def apt_cutoff(h: float, window: int, alpha: float = DEFAULT_ALPHA) -> int:
+    """SP 800-90B 4.4.2: C = 1 + CRITBINOM(W, 2^-H, 1 - alpha).
+
+    CRITBINOM(n, p, q) is the smallest k with binomial CDF(k; n, p) >= q, which is
+    scipy's ``binom.ppf``. The cutoff never exceeds W (a window cannot hold more).
+    """
+    if not h > 0:
+        raise ValueError(f"min-entropy per symbol must be > 0, got {h}")
+    return min(window, 1 + int(binom.ppf(1.0 - alpha, window, 2.0**-h)))
+
+
+class RepetitionCountTest:
+    """Counts runs of identical symbols across calls; fails when a run reaches ``cutoff``."""
+
+    def __init__(self, cutoff: int):
+        self.cutoff = cutoff
+        self.reset()
+
+    def reset(self) -> None:
+        self._last: int | None = None
+        self._run = 0
+
+    def feed(self, symbols: np.ndarray) -> int:
+        """Index in ``symbols`` where the test fails, or -1."""
+        s = np.asarray(symbols)
+        if len(s) == 0:
+            return -1
+        starts = np.flatnonzero(np.concatenate(([True], s[1:] != s[:-1])))
+        lengths = np.diff(np.append(starts, len(s)))
+        carried = self._run if self._last is not None and s[0] == self._last else 0
+        lengths[0] += carried
+        over = np.flatnonzero(lengths >= self.cutoff)
+        if len(over):
+            run = over[0]
+            return int(starts[run] + self.cutoff - 1 - (carried if run == 0 else 0))
+        self._last, self._run = s[-1], int(lengths[-1])
+        return -1
+
+
+class AdaptiveProportionTest:
+    """Counts the first symbol of each ``window``-sample window; fails at ``cutoff`` hits."""
+
+    def __init__(self, cutoff: int, window: int):
+        self.cutoff, self.window = cutoff, window
+        self.reset()
+
+    def reset(self) -> None:
+        self._reference = None
+        self._count = 0
+        self._remaining = 0  # samples still to see in the open window
+
+    def feed(self, symbols: np.ndarray) -> int:
+        """Index in ``symbols`` where the test fails, or -1."""
+        s = np.asarray(symbols)
+        position = 0
+        if self._remaining:
+            part = s[: self._remaining]
+            hits = self._count + np.cumsum(part == self._reference)
+            failed = np.flatnonzero(hits >= self.cutoff)
+            if len(failed):
+                return int(failed[0])
+            self._count = int(hits[-1]) if len(hits) else self._count
+            self._remaining -= len(part)
+            position = len(part)
+        full = (len(s) - position) // self.window
+        if full:
+            block = s[position : position + full * self.window].reshape(full, self.window)
+            hits = np.cumsum(block == block[:, :1], axis=1)
+            rows, cols = np.nonzero(hits >= self.cutoff)
+            if len(rows):
+                return int(position + rows[0] * self.window + cols[0])
+            position += full * self.window
+        rest = s[position:]
+        if len(rest):
+            self._reference, self._remaining = rest[0], self.window - len(rest)
+            hits = np.cumsum(rest == rest[0])
+            failed = np.flatnonzero(hits >= self.cutoff)
+            if len(failed):
+                return int(position + failed[0])
+            self._count = int(hits[-1])
+        return -1
+
+
+class HealthState(str, enum.Enum):
+    STARTUP = "startup"  # running the start-up tests; contributes nothing yet
+    HEALTHY = "healthy"
+    QUARANTINED = "quarantined"  # failed; waiting for its back-off before a new start-up
+
+
+@dataclass(frozen=True)
+class HealthFailure:
+    test: str  # "repetition_count" or "adaptive_proportion"
+    at: float  # wall-clock time (time.time())
+    sample: int  # index of the failing symbol within that round's symbols
+
+
+@dataclass(frozen=True)
+class Verdict:
+    state: HealthState
+    accepted: np.ndarray  # the symbols that may be mixed and credited (possibly empty)
+    failure: HealthFailure | None = None
+
+
+@dataclass
+class HealthMonitor:
+    """Health of one source across rounds.
+
+    ``backoff_s`` doubles after each consecutive failure, up to ``max_backoff_s``; a
+    source that passes a full start-up again resets it.
+    """
+
+    h: float = 1.0
+    alpha: float = DEFAULT_ALPHA
+    binary: bool = False
+    backoff_s: float = 1.0
+    max_backoff_s: float = 60.0
+    state: HealthState = HealthState.STARTUP
+    failures: list[HealthFailure] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.rct = RepetitionCountTest(rct_cutoff(self.h, self.alpha))
+        window = apt_window(self.binary)
+        self.apt = AdaptiveProportionTest(apt_cutoff(self.h, window, self.alpha), window)
+        self._startup_seen = 0
+        self._quarantined_until = 0.0
+        self._consecutive = 0
+
+    @property
+    def failure_count(self) -> int:
+        return len(self.failures)
+
+    def _restart(self) -> None:
+        self.rct.reset()
+        self.apt.reset()
+        self._startup_seen = 0
+        self.state = HealthState.STARTUP
+
+    def check(self, symbols: np.ndarray, now: float | None = None) -> Verdict:
+        """Run both tests on this round's symbols and decide what may be mixed."""
+        now = time.monotonic() if now is None else now
+        empty = np.asarray(symbols)[:0]
+        if self.state is HealthState.QUARANTINED:
+            if now < self._quarantined_until:
+                return Verdict(self.state, empty)
+            self._restart()
+        for name, test in (("repetition_count", self.rct), ("adaptive_proportion", self.apt)):
+            index = test.feed(symbols)
+            if index >= 0:
+                return self._fail(name, index, now, empty)
+        if self.state is HealthState.STARTUP:
+            needed = STARTUP_SAMPLES - self._startup_seen
+            self._startup_seen += len(symbols)
+            if self._startup_seen < STARTUP_SAMPLES:
+                return Verdict(self.state, empty)
+            self.state, self._consecutive = HealthState.HEALTHY, 0
+            return Verdict(self.state, np.asarray(symbols)[needed:])
+        return Verdict(self.state, np.asarray(symbols))
+
+    def _fail(self, test: str, index: int, now: float, empty: np.ndarray) -> Verdict:
+        failure = HealthFailure(test, time.time(), index)
+        self.failures.append(failure)
+        self._consecutive += 1
+        wait = min(self.max_backoff_s, self.backoff_s * 2 ** (self._consecutive - 1))
+        self._quarantined_until = now + wait
+        self.state = HealthState.QUARANTINED
+        return Verdict(self.state, empty, failure)
