@@ -4,8 +4,10 @@ Keys are stable and readable; for a profile with sources A and B::
 
     round                              DataNode: this round's RoundContext
     collect/A                          Task: deadline-bounded collect   (needs: round)
-    stage/A/0/delta ... stage/A/2/lsb  Task: the source's stages, chained
+    stage/A/0/delta ... stage/A/3/lsb  Task: the source's stages, chained
     condition/A/0/xor_fold ...         Task: the profile's conditioning stages, chained
+    health/A                           Task: SP 800-90B tests + entropy estimate, placed after
+                                       the last stage before any hashing (sha256) stage
     pool                               Task: mix + credit + draw output (needs: round, every source's last key)
     sink/0/stdout, sink/1/file ...     Task: write the pool's output    (needs: pool)
 
@@ -17,7 +19,8 @@ its source's deadline plus the collector's grace.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import datetime, timezone
 from typing import Any
 
 import numpy as np
@@ -26,8 +29,9 @@ from dask.task_spec import DataNode, GraphNode, Task, TaskRef
 from openentropy.pipelines.conditioners import as_bytes
 from openentropy.pipelines.estimates import mcv_min_entropy, shannon
 
+from .health import HealthState
 from .outcome import CollectOutcome, SourceRound, Status
-from .profile import Profile
+from .profile import Profile, SourceSpec
 from .runtime import Runtime
 
 ROUND_KEY = "round"
@@ -67,26 +71,66 @@ def _apply_stage(stage: Any, outcome: CollectOutcome) -> CollectOutcome:
     try:
         return outcome.with_data(stage.apply(outcome.data))
     except Exception as error:  # a stage that cannot handle this input fails the source, not the round
-        return CollectOutcome(outcome.name, Status.FAILED, duration_s=outcome.duration_s,
-                              error=f"stage {stage.type}: {type(error).__name__}: {error}", samples=outcome.samples)
+        return outcome.failed(Status.FAILED, f"stage {stage.type}: {type(error).__name__}: {error}")
+
+
+def _health(runtime: Runtime, spec: SourceSpec, outcome: CollectOutcome) -> CollectOutcome:
+    """Health-test this round's symbols; estimate and cap the credit for what passes.
+
+    Credit = min(MCV min-entropy per byte x bytes, credit_cap x symbols) on the accepted
+    symbols, before any hashing. Nothing is mixed here.
+    """
+    if outcome.status is not Status.OK:
+        return outcome
+    if len(outcome.data) == 0:
+        return outcome.failed(Status.EMPTY, "no symbols left after its stages")
+    monitor = runtime.monitors[spec.name]
+    verdict = monitor.check(outcome.data)
+    state = verdict.state.value
+    if verdict.failure is not None:
+        failure = verdict.failure
+        return replace(outcome.failed(Status.QUARANTINED, f"{failure.test} test failed at symbol {failure.sample}"),
+                       health=state)
+    if verdict.state is HealthState.QUARANTINED:
+        return replace(outcome.failed(Status.QUARANTINED, "quarantined: waiting for its retest"), health=state)
+    if len(verdict.accepted) == 0:
+        return replace(outcome.failed(Status.STARTUP, "start-up health tests in progress"), health=state)
+    symbols = verdict.accepted
+    data = as_bytes(symbols)
+    h_min = mcv_min_entropy(data)
+    credit = h_min * len(data)
+    if spec.health.credit_cap is not None:
+        credit = min(credit, spec.health.credit_cap * len(symbols))
+    return replace(outcome, data=symbols, health=state, shannon=shannon(data), min_entropy=h_min, credit_bits=credit)
+
+
+def _health_fields(runtime: Runtime, name: str) -> dict:
+    monitor = runtime.monitors[name]
+    last = monitor.failures[-1] if monitor.failures else None
+    return {
+        "health": monitor.state.value,
+        "health_failures": monitor.failure_count,
+        "last_health_failure": f"{last.test} at {datetime.fromtimestamp(last.at, timezone.utc).isoformat()}" if last else "",
+    }
 
 
 def _feed(runtime: Runtime, outcome: CollectOutcome) -> SourceRound:
-    """Mix one source's extracted bytes into the pool and credit their MCV min-entropy."""
+    """Mix one source's bytes into the pool and credit what its health task vouched for."""
     pool = runtime.pool
-    data = as_bytes(outcome.data) if outcome.status is Status.OK else np.empty(0, np.uint8)
-    if outcome.status is Status.OK and len(data) == 0:
-        outcome = CollectOutcome(outcome.name, Status.EMPTY, duration_s=outcome.duration_s,
-                                 error="no bytes left after its stages", samples=outcome.samples)
+    if outcome.status is Status.OK and len(outcome.data) == 0:
+        outcome = outcome.failed(Status.EMPTY, "no bytes left after its stages")
+    health = _health_fields(runtime, outcome.name)
     if outcome.status is not Status.OK:
-        pool.record_collect(outcome.name, ok=False, duration_s=outcome.duration_s)
-        return SourceRound(outcome.name, outcome.status, outcome.samples, 0, outcome.duration_s, outcome.error)
-    h_shannon, h_min = shannon(data), mcv_min_entropy(data)
+        pool.record_collect(outcome.name, ok=False, duration_s=outcome.duration_s, **health)
+        return SourceRound(outcome.name, outcome.status, outcome.samples, 0, outcome.duration_s, outcome.error,
+                           health=health["health"])
+    data = as_bytes(outcome.data)
     pool.mix(outcome.name, data.tobytes())
-    credited = pool.credit(outcome.name, h_min * len(data))
-    pool.record_collect(outcome.name, ok=True, duration_s=outcome.duration_s, shannon=h_shannon, min_entropy=h_min)
+    credited = pool.credit(outcome.name, min(outcome.credit_bits, 8.0 * len(data)))
+    pool.record_collect(outcome.name, ok=True, duration_s=outcome.duration_s, shannon=outcome.shannon,
+                        min_entropy=outcome.min_entropy, **health)
     return SourceRound(outcome.name, Status.OK, outcome.samples, len(data), outcome.duration_s, "",
-                       h_shannon, h_min, credited)
+                       outcome.shannon, outcome.min_entropy, credited, health["health"])
 
 
 def _pool_round(runtime: Runtime, ctx: RoundContext, *outcomes: CollectOutcome) -> PoolRound:
@@ -99,6 +143,12 @@ def _write_sink(runtime: Runtime, index: int, result: PoolRound) -> int:
     return len(result.output)
 
 
+def _add_health(graph: Graph, runtime: Runtime, spec: SourceSpec, previous: str) -> str:
+    key = f"health/{spec.name}"
+    graph[key] = Task(key, _health, runtime, spec, TaskRef(previous))
+    return key
+
+
 def compile_profile(profile: Profile, runtime: Runtime | None = None) -> Graph:
     """The task graph of one round of ``profile`` (with a placeholder ``round`` node)."""
     runtime = runtime if runtime is not None else Runtime(profile)
@@ -108,12 +158,17 @@ def compile_profile(profile: Profile, runtime: Runtime | None = None) -> Graph:
         key = collect_key(spec.name)
         graph[key] = Task(key, _collect, runtime, spec.name, spec.samples, spec.deadline, TaskRef(ROUND_KEY))
         chain = [("stage", s) for s in spec.extraction_stages()] + [("condition", s) for s in profile.conditioning]
+        hashing = next((i for i, (_, stage) in enumerate(chain) if stage.type == "sha256"), len(chain))
         counters = {"stage": 0, "condition": 0}
-        for kind, stage in chain:
+        for position, (kind, stage) in enumerate(chain):
+            if position == hashing:
+                key = _add_health(graph, runtime, spec, key)
             next_key = f"{kind}/{spec.name}/{counters[kind]}/{stage.type}"
             counters[kind] += 1
             graph[next_key] = Task(next_key, _apply_stage, stage, TaskRef(key))
             key = next_key
+        if hashing == len(chain):
+            key = _add_health(graph, runtime, spec, key)
         last_keys.append(key)
     graph[POOL_KEY] = Task(POOL_KEY, _pool_round, runtime, TaskRef(ROUND_KEY), *(TaskRef(k) for k in last_keys))
     for index, key in enumerate(sink_keys(profile)):

@@ -9,7 +9,7 @@
 from __future__ import annotations
 
 import enum
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 
 import numpy as np
 
@@ -21,19 +21,34 @@ class Status(str, enum.Enum):
     EMPTY = "empty"  # returned no samples, or nothing was left after its stages
     BUSY = "busy"  # its previous collect has not returned yet
     UNAVAILABLE = "unavailable"  # cannot run on this machine
+    STARTUP = "startup"  # passing its SP 800-90B start-up tests; contributes nothing yet
+    QUARANTINED = "quarantined"  # failed a health test; contributes nothing until retested
 
 
 @dataclass(frozen=True)
 class CollectOutcome:
+    """A source's data on its way through the round's graph.
+
+    ``shannon``, ``min_entropy`` (bits per byte) and ``credit_bits`` are set by the
+    health task, from the symbols before any hashing stage.
+    """
+
     name: str
     status: Status
     data: np.ndarray | None = None
     duration_s: float = 0.0
     error: str = ""
     samples: int = 0
+    health: str = ""
+    shannon: float = 0.0
+    min_entropy: float = 0.0
+    credit_bits: float = 0.0
 
     def with_data(self, data: np.ndarray) -> "CollectOutcome":
-        return CollectOutcome(self.name, self.status, data, self.duration_s, self.error, self.samples)
+        return replace(self, data=data)
+
+    def failed(self, status: Status, error: str) -> "CollectOutcome":
+        return replace(self, status=status, data=None, error=error, credit_bits=0.0)
 
 
 @dataclass(frozen=True)
@@ -47,6 +62,7 @@ class SourceRound:
     shannon: float = 0.0
     min_entropy: float = 0.0
     credited_bits: float = 0.0
+    health: str = ""
 
     @property
     def ok(self) -> bool:
@@ -79,13 +95,14 @@ class RunSummary:
         self.bytes_out += result.bytes_out
         for s in result.sources:
             row = self.sources.setdefault(
-                s.name, {"rounds_ok": 0, "failures": 0, "bytes": 0, "credited_bits": 0.0, "last_status": ""}
+                s.name, {"rounds_ok": 0, "failures": 0, "bytes": 0, "credited_bits": 0.0, "last_status": "", "health": ""}
             )
             row["rounds_ok"] += int(s.ok)
             row["failures"] += int(not s.ok)
             row["bytes"] += s.bytes
             row["credited_bits"] += s.credited_bits
             row["last_status"] = s.status.value
+            row["health"] = s.health
             if s.error:
                 row["last_error"] = s.error
 

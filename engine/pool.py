@@ -62,6 +62,9 @@ class SourceState:
     last_min_entropy: float = 0.0
     last_collect_time: float = 0.0
     healthy: bool = False
+    health: str = "startup"  # SP 800-90B state: startup | healthy | quarantined
+    health_failures: int = 0
+    last_health_failure: str = ""  # "<test> at <ISO time>"
 
 
 @dataclass(frozen=True)
@@ -152,12 +155,14 @@ class EntropyPool:
             return granted
 
     def record_collect(
-        self, name: str, *, ok: bool, duration_s: float, shannon: float = 0.0, min_entropy: float = 0.0
+        self, name: str, *, ok: bool, duration_s: float, shannon: float = 0.0, min_entropy: float = 0.0,
+        health: str | None = None, health_failures: int | None = None, last_health_failure: str = "",
     ) -> None:
         """Update a source's statistics after a collect.
 
-        ``healthy`` follows upstream until SP 800-90B health tests land: the collect
-        succeeded and its bytes had more than 1 bit/byte of Shannon entropy.
+        ``healthy`` means: this round's collect succeeded and the source is in the
+        SP 800-90B ``healthy`` state (when health is reported; otherwise upstream's rule,
+        more than 1 bit/byte of Shannon entropy).
         """
         with self._lock:
             state = self._state_of(name)
@@ -166,7 +171,13 @@ class EntropyPool:
                 state.last_shannon, state.last_min_entropy = shannon, min_entropy
             else:
                 state.failures += 1
-            state.healthy = ok and shannon > 1.0
+            if health is not None:
+                state.health = health
+            if health_failures is not None:
+                state.health_failures = health_failures
+            if last_health_failure:
+                state.last_health_failure = last_health_failure
+            state.healthy = ok and (state.health == "healthy" if health is not None else shannon > 1.0)
 
     # --- output ------------------------------------------------------------------
 

@@ -32,6 +32,19 @@ from .errors import UnknownSourceError
 from .strict import StrictModel
 
 
+class HealthSpec(StrictModel):
+    """SP 800-90B 4.4 health-test settings and the credit cap for one source."""
+
+    alpha: float = Field(
+        2.0**-20, ge=2.0**-40, le=2.0**-20, description="false-positive rate per test (SP 800-90B 4.4: 2^-40..2^-20)"
+    )
+    min_entropy: float | None = Field(
+        None, gt=0, le=64, description="min-entropy per symbol the cutoffs assume; default: the source's declared value"
+    )
+    credit_cap: float | None = Field(None, ge=0, le=64, description="most bits credited per symbol; default: no cap")
+    backoff: Duration = Field(1.0, gt=0, le=3600, description="first quarantine back-off; doubles per failure")
+
+
 class SourceSpec(StrictModel):
     """One source in a profile and how it is collected each round."""
 
@@ -41,6 +54,7 @@ class SourceSpec(StrictModel):
     deadline: Duration = Field(0.1, gt=0, le=600, description="seconds a collect may take ('250ms', '2s')")
     params: dict[str, Any] = Field(default_factory=dict, description="source-specific options")
     stages: list[StageSpec] | None = Field(None, description="extraction stages; default: the source's own")
+    health: HealthSpec = Field(default_factory=HealthSpec, description="health tests and credit cap")
 
     @field_validator("name")
     @classmethod
@@ -71,6 +85,10 @@ class SourceSpec(StrictModel):
 
     def validated_params(self) -> SourceParams:
         return self.source_class.Params.model_validate(self.params)
+
+    def health_min_entropy(self) -> float:
+        """H for the cutoffs: the profile's value, else the source's declared one."""
+        return self.health.min_entropy or self.source_class.declared_min_entropy
 
     def extraction_stages(self) -> list[Any]:
         """This entry's stages, or the source's declared defaults."""

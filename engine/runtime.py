@@ -1,7 +1,7 @@
 """The live objects a compiled profile works on: source collectors, the pool, the sinks.
 
 ``Runtime(profile)`` instantiates every source (with its validated ``params``), wraps
-each in a deadline-bounded ``Collector``, builds the ``EntropyPool`` from the profile's
+each in a deadline-bounded ``Collector`` and gives it a ``HealthMonitor``, builds the ``EntropyPool`` from the profile's
 ``pool`` section and prepares (but does not open) the sinks. ``open_sinks`` and
 ``close_sinks`` bracket a run; closing flushes and fsyncs even after an error.
 """
@@ -12,6 +12,7 @@ from openentropy.pipelines.sinks import Sink
 
 from .collector import Collector
 from .errors import SinkError
+from .health import HealthMonitor
 from .pool import EntropyPool
 from .profile import Profile
 
@@ -20,6 +21,7 @@ class Runtime:
     def __init__(self, profile: Profile):
         self.profile = profile
         self.collectors: dict[str, Collector] = {}
+        self.monitors: dict[str, HealthMonitor] = {}
         self.pool = EntropyPool(
             os_random=profile.pool.os_random,
             input_per_block=profile.pool.input_per_block,
@@ -28,6 +30,9 @@ class Runtime:
         for spec in profile.sources:
             source = spec.source_class(spec.validated_params())
             self.collectors[spec.name] = Collector(source, spec.name)
+            self.monitors[spec.name] = HealthMonitor(
+                h=spec.health_min_entropy(), alpha=spec.health.alpha, backoff_s=spec.health.backoff
+            )
             self.pool.add_source(spec.name, spec.weight, physical=source.info.physical)
         self.sinks: list[Sink] = []
 

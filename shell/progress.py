@@ -15,7 +15,8 @@ from rich.table import Table
 from openentropy.engine.outcome import RoundResult, RunSummary
 from openentropy.engine.profile import Profile
 
-_STATUS_STYLE = {"ok": "green", "late": "yellow", "busy": "yellow", "empty": "red", "failed": "red", "unavailable": "dim"}
+_STATUS_STYLE = {"ok": "green", "late": "yellow", "busy": "yellow", "startup": "cyan", "empty": "red", "failed": "red",
+                 "quarantined": "red", "unavailable": "dim"}
 
 
 class RunProgress:
@@ -52,13 +53,14 @@ class RunProgress:
             f"{elapsed:.1f} s, {rate / 1024:,.1f} KiB/s",
             title_justify="left",
         )
-        for column in ("source", "status", "samples", "bytes", "min-entropy", "time", "failures"):
-            table.add_column(column, justify="left" if column in ("source", "status") else "right")
+        for column in ("source", "status", "health", "samples", "bytes", "min-entropy", "credited", "time", "failures"):
+            table.add_column(column, justify="left" if column in ("source", "status", "health") else "right")
         for s in result.sources:
             totals = summary.sources.get(s.name, {})
             style = _STATUS_STYLE.get(s.status.value, "")
             table.add_row(
-                s.name, f"[{style}]{s.status.value}[/]", f"{s.samples:,}", f"{s.bytes:,}",
-                f"{s.min_entropy:.2f} b/B", f"{s.duration_s * 1000:.1f} ms", str(totals.get("failures", 0)),
+                s.name, f"[{style}]{s.status.value}[/]", s.health, f"{s.samples:,}", f"{s.bytes:,}",
+                f"{s.min_entropy:.2f} b/B", f"{s.credited_bits:,.0f} b", f"{s.duration_s * 1000:.1f} ms",
+                str(totals.get("failures", 0)),
             )
         return table

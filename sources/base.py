@@ -94,6 +94,10 @@ class EntropySource(ABC):
     info: ClassVar[SourceInfo]
     Params: ClassVar[type[SourceParams]] = SourceParams
     default_stages: ClassVar[tuple[dict[str, Any], ...]] = ()
+    #: Min-entropy per extracted symbol (bits) that the SP 800-90B health-test cutoffs
+    #: assume unless a profile says otherwise. Deliberately low: a declared H above the
+    #: true one would raise false alarms; below it, faults are still caught, later.
+    declared_min_entropy: ClassVar[float] = 1.0
 
     def __init__(self, params: SourceParams | None = None):
         self.params = params if params is not None else self.Params()

@@ -33,10 +33,12 @@ def test_graph_keys_are_stable_and_readable():
             "stage/clock_jitter/1/gcd",
             "stage/clock_jitter/2/xor_whiten",
             "stage/clock_jitter/3/lsb",
+            "health/clock_jitter",
             "condition/clock_jitter/0/sha256",
             "collect/os_random",
             "stage/os_random/0/raw",
             "stage/os_random/1/xor_fold",
+            "health/os_random",
             "condition/os_random/0/sha256",
             "pool",
             "sink/0/null",
@@ -52,7 +54,8 @@ def test_graph_dependencies():
     assert all(isinstance(graph[k], Task) for k in graph if k != ROUND_KEY)
     assert deps(graph["collect/clock_jitter"]) == {"round"}
     assert deps(graph["stage/clock_jitter/0/delta"]) == {"collect/clock_jitter"}
-    assert deps(graph["condition/clock_jitter/0/sha256"]) == {"stage/clock_jitter/3/lsb"}
+    assert deps(graph["health/clock_jitter"]) == {"stage/clock_jitter/3/lsb"}
+    assert deps(graph["condition/clock_jitter/0/sha256"]) == {"health/clock_jitter"}
     assert deps(graph[POOL_KEY]) == {"round", "condition/clock_jitter/0/sha256", "condition/os_random/0/sha256"}
     assert deps(graph["sink/1/file"]) == {"pool"}
 
@@ -61,3 +64,9 @@ def test_compiling_opens_no_sink(tmp_path):
     target = tmp_path / "out.bin"
     compile_profile(load_profile_text(PROFILE.replace("/tmp/never-opened-by-compile.bin", str(target))))
     assert not target.exists()
+
+
+def test_health_follows_the_last_stage_when_nothing_hashes():
+    graph = compile_profile(load_profile_text("name: h\nsources: [{name: clock_jitter}]\nsinks: [{type: 'null'}]\n"))
+    assert deps(graph["health/clock_jitter"]) == {"stage/clock_jitter/3/lsb"}
+    assert deps(graph[POOL_KEY]) == {"round", "health/clock_jitter"}

@@ -64,7 +64,7 @@ def test_unknown_source_suggests_closest_name():
 def test_unknown_key_names_the_key_and_suggests():
     message = error_of(BASE + "    wieght: 2\n")
     assert "t.yaml:4:5: sources[0].wieght: unknown field 'wieght'; did you mean 'weight'?" in message
-    assert "(allowed: name, weight, samples, deadline, params, stages)" in message
+    assert "(allowed: name, weight, samples, deadline, params, stages, health)" in message
 
 
 def test_source_params_are_validated_by_the_source():

@@ -15,7 +15,7 @@ def profile(sources: str, run_section: str = "  rounds: 1\n", sinks: str = "  - 
     return load_profile_text(f"name: t\nsources:\n{sources}sinks:\n{sinks}run:\n{run_section}")
 
 
-HEALTHY = "  - {name: 'oe_test_sources:CountingSource', samples: 512, deadline: 100ms}\n"
+HEALTHY = "  - {name: 'oe_test_sources:CountingSource', samples: 2048, deadline: 100ms}\n"
 
 
 def statuses(result):
@@ -79,7 +79,7 @@ def test_stages_that_leave_nothing_count_as_empty():
     p = profile("  - {name: 'oe_test_sources:CountingSource', samples: 2, stages: [{type: raw}, {type: von_neumann}]}\n")
     with Harvest(p) as harvest:
         result = harvest.run_round(0, 8)
-    assert result.sources[0].status is Status.EMPTY and "no bytes left" in result.sources[0].error
+    assert result.sources[0].status is Status.EMPTY and "no symbols left" in result.sources[0].error
 
 
 def test_round_credits_and_mixes_healthy_sources():
@@ -88,10 +88,11 @@ def test_round_credits_and_mixes_healthy_sources():
         result = harvest.run_round(0, 32)
         status = harvest.pool.status()
     (source,) = result.sources
-    assert source.ok and source.bytes == 512 and source.samples == 512
+    # the first 1024 symbols pass the SP 800-90B start-up tests and are not mixed
+    assert source.ok and source.bytes == 1024 and source.samples == 2048 and source.health == "healthy"
     assert source.shannon == pytest.approx(8.0)
-    assert 0 < source.credited_bits <= 8 * 512
-    assert status.mixed_bytes == 512 and status.credited_bits == pytest.approx(source.credited_bits)
+    assert 0 < source.credited_bits <= 8 * 1024
+    assert status.mixed_bytes == 1024 and status.credited_bits == pytest.approx(source.credited_bits)
 
 
 def test_run_stops_after_exact_byte_count(tmp_path):
@@ -129,3 +130,27 @@ def test_default_profile_rounds_finish_within_their_deadline():
         results = list(harvest.rounds())
     assert all(r.duration_s < longest + 0.5 for r in results)
     assert all(s.ok for r in results for s in r.sources)
+
+
+def test_startup_contributes_nothing_until_1024_symbols_pass():
+    p = profile("  - {name: 'oe_test_sources:CountingSource', samples: 600}\n", "  rounds: 2\n")
+    with Harvest(p) as harvest:
+        first, second = list(harvest.rounds())
+        status = harvest.pool.status()
+    assert first.sources[0].status is Status.STARTUP and first.sources[0].bytes == 0
+    assert second.sources[0].status is Status.OK and second.sources[0].bytes == 1200 - 1024
+    assert status.mixed_bytes == 176 and status.sources[0].health == "healthy"
+
+
+def test_stuck_source_is_quarantined_and_earns_nothing():
+    p = profile(HEALTHY + "  - {name: 'oe_test_sources:StuckSource', samples: 2048}\n", "  rounds: 3\n")
+    with Harvest(p) as harvest:
+        results = list(harvest.rounds())
+        states = {s.name.split(":")[-1]: s for s in harvest.pool.status().sources}
+    stuck = [statuses(r)["StuckSource"] for r in results]
+    assert stuck == [Status.QUARANTINED] * 3  # fails at once, then waits out its 1 s back-off
+    assert "repetition_count test failed" in results[0].sources[1].error
+    assert states["StuckSource"].health == "quarantined" and states["StuckSource"].health_failures == 1
+    assert states["StuckSource"].credited_bits == 0 and states["StuckSource"].total_bytes == 0
+    assert "repetition_count at" in states["StuckSource"].last_health_failure
+    assert states["CountingSource"].health == "healthy"

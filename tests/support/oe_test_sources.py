@@ -81,3 +81,13 @@ class MissingHardwareSource(EntropySource):
 
 class NotASource:
     """Does not subclass EntropySource."""
+
+
+class StuckSource(EntropySource):
+    """A broken sensor: the same value every time."""
+
+    info = _info("stuck")
+    default_stages = ({"type": "raw"},)
+
+    def collect(self, n, deadline_ns):
+        return np.full(n, 0x5A, dtype=np.uint8)
