@@ -18,6 +18,7 @@ its source's deadline plus the collector's grace.
 
 from __future__ import annotations
 
+import math
 import time
 from dataclasses import dataclass, replace
 from datetime import datetime, timezone
@@ -77,8 +78,10 @@ def _apply_stage(stage: Any, outcome: CollectOutcome) -> CollectOutcome:
 def _health(runtime: Runtime, spec: SourceSpec, outcome: CollectOutcome) -> CollectOutcome:
     """Health-test this round's symbols; estimate and cap the credit for what passes.
 
-    Credit = min(MCV min-entropy per byte x bytes, credit_cap x symbols) on the accepted
-    symbols, before any hashing. Nothing is mixed here.
+    Credit, on the accepted symbols before any hashing, is the smallest of: the MCV
+    min-entropy per byte x bytes; H x symbols, where H is the min-entropy per symbol the
+    health tests assume (crediting more than the tests defend would be dishonest); and
+    the profile's credit_cap x symbols. Nothing is mixed here.
     """
     if outcome.status is not Status.OK:
         return outcome
@@ -98,9 +101,8 @@ def _health(runtime: Runtime, spec: SourceSpec, outcome: CollectOutcome) -> Coll
     symbols = verdict.accepted
     data = as_bytes(symbols)
     h_min = mcv_min_entropy(data)
-    credit = h_min * len(data)
-    if spec.health.credit_cap is not None:
-        credit = min(credit, spec.health.credit_cap * len(symbols))
+    per_symbol = min(monitor.h, spec.health.credit_cap if spec.health.credit_cap is not None else math.inf)
+    credit = min(h_min * len(data), per_symbol * len(symbols))
     return replace(outcome, data=symbols, health=state, shannon=shannon(data), min_entropy=h_min, credit_bits=credit)
 
 
