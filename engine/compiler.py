@@ -136,8 +136,13 @@ def _feed(runtime: Runtime, outcome: CollectOutcome) -> SourceRound:
 
 
 def _pool_round(runtime: Runtime, ctx: RoundContext, *outcomes: CollectOutcome) -> PoolRound:
+    """Feed every source, then draw this round's output: never more than the pool can
+    give at once, so a full_entropy round emits what its credit covers and never waits."""
     rounds = tuple(_feed(runtime, outcome) for outcome in outcomes)
-    return PoolRound(runtime.pool.get_random_bytes(ctx.output_bytes), rounds)
+    pool = runtime.pool
+    available = pool.available_bytes()
+    wanted = ctx.output_bytes if available is None else min(ctx.output_bytes, available)
+    return PoolRound(pool.get_random_bytes(wanted), rounds)
 
 
 def _write_sink(runtime: Runtime, index: int, result: PoolRound) -> int:

@@ -7,6 +7,7 @@
     ├── SourceUnavailableError        a source cannot run on this machine (with the reason)
     ├── SinkError                     a sink could not open or write (disk full, bad path)
     └── PoolError                     the pool was misused (e.g. a negative byte count)
+        └── EntropyTimeoutError       full-entropy output waited too long for credit
 
 Messages name the bad value, what was expected and, where there is one, the fix. The
 front-ends print ``str(error)`` and exit non-zero; they never show a traceback for these.
@@ -74,3 +75,7 @@ class SinkError(OpenEntropyError):
 
 class PoolError(OpenEntropyError):
     """The pool was asked for something it cannot do."""
+
+
+class EntropyTimeoutError(PoolError):
+    """Full-entropy output could not be backed by credited entropy in time."""

@@ -4,8 +4,14 @@ Map of this module
     SourceState       per-source bookkeeping (upstream's ``SourceState``)
     EntropyPool.mix       add a source's bytes to its buffer            -- credits nothing
     EntropyPool.credit    record how many bits of entropy they carry   -- mixes nothing
-    EntropyPool.get_random_bytes   draw output blocks
-    EntropyPool.status    a snapshot for front-ends
+    EntropyPool.get_random_bytes   draw output blocks, in the pool's output mode
+    EntropyPool.status    a snapshot for front-ends (sources, ledger, counters)
+
+Output modes
+    sha256        the construction below; never blocks, never waits for credit
+    full_entropy  SP 800-90C style: each 256-bit block is released only when 256 + 64
+                  credited bits stand behind it (the ledger is debited; see
+                  accounting.py); otherwise the request waits, up to a timeout
 
 Mixing and crediting are separate on purpose (as in Linux random.c): bytes of unknown
 quality may always be mixed, because mixing can only help an attacker-unknown state,
@@ -41,9 +47,15 @@ import threading
 import time
 from dataclasses import asdict, dataclass, replace
 
-from .errors import PoolError
+from .accounting import EntropyAccount
+from .errors import EntropyTimeoutError, PoolError
 
 BLOCK = 32  # SHA-256 digest size: bytes per output block
+#: SP 800-90C (4.4, "full entropy"): an n-bit output is full-entropy when the conditioning
+#: function received at least n + 64 bits of entropy for it.
+FULL_ENTROPY_MARGIN_BITS = 64
+BITS_PER_FULL_BLOCK = 8 * BLOCK + FULL_ENTROPY_MARGIN_BITS
+MODES = ("sha256", "full_entropy")
 _POOL_SEQUENCE = itertools.count()
 _OUTPUT_DOMAIN = b"\x01"
 
@@ -69,10 +81,14 @@ class SourceState:
 
 @dataclass(frozen=True)
 class PoolStatus:
+    mode: str
     sources: tuple[SourceState, ...]
     buffered_bytes: int
     mixed_bytes: int
-    credited_bits: float
+    credited_bits: float  # credited in, over the pool's life
+    drawn_bits: float  # debited by full-entropy output
+    balance_bits: float  # credited entropy available now
+    bits_out: int  # 8 x output bytes
     output_bytes: int
     blocks: int
 
@@ -83,9 +99,18 @@ class PoolStatus:
 class EntropyPool:
     """Thread-safe pool. All public methods may be called from any thread."""
 
-    def __init__(self, *, os_random: bool = True, input_per_block: int = 256, buffer_limit: int = 1 << 20):
+    def __init__(
+        self, *, mode: str = "sha256", os_random: bool = True, input_per_block: int = 256,
+        buffer_limit: int = 1 << 20, timeout_s: float = 5.0,
+    ):
         if input_per_block < 0 or buffer_limit < 1:
             raise PoolError("input_per_block must be >= 0 and buffer_limit >= 1")
+        if mode not in MODES:
+            raise PoolError(f"unknown pool mode '{mode}'; known: {', '.join(MODES)}")
+        self.mode = mode
+        self.timeout_s = timeout_s
+        # the ledger cannot hold more entropy than the buffers that carry it
+        self.account = EntropyAccount(capacity_bits=8 * buffer_limit)
         self.os_random = os_random
         self.input_per_block = input_per_block
         self.buffer_limit = buffer_limit
@@ -152,7 +177,9 @@ class EntropyPool:
             state = self._state_of(name)
             granted = bits if state.physical else 0.0
             state.credited_bits += granted
-            return granted
+        if granted:
+            self.account.credit(granted)
+        return granted
 
     def record_collect(
         self, name: str, *, ok: bool, duration_s: float, shannon: float = 0.0, min_entropy: float = 0.0,
@@ -196,10 +223,8 @@ class EntropyPool:
             slices.append((quota, taken))
         return [b"".join(data[i * q : (i + 1) * q] for q, data in slices) for i in range(blocks)]
 
-    def get_random_bytes(self, n: int) -> bytes:
-        """``n`` output bytes. Never blocks on sources; never repeats (see module doc)."""
-        if not isinstance(n, int) or n < 0:
-            raise PoolError(f"byte count must be a non-negative integer, got {n!r}")
+    def _generate(self, n: int) -> bytes:
+        """``n`` bytes of the chained construction (the module docstring's formula)."""
         blocks = -(-n // BLOCK)
         sha256 = hashlib.sha256
         with self._lock:
@@ -218,13 +243,52 @@ class EntropyPool:
             self._output += n
         return bytes(out[:n])
 
+    def available_bytes(self) -> int | None:
+        """Bytes a request gets without waiting: None means unlimited (sha256 mode)."""
+        if self.mode == "sha256":
+            return None
+        return int(self.account.available() // BITS_PER_FULL_BLOCK) * BLOCK
+
+    def get_random_bytes(self, n: int, timeout_s: float | None = None) -> bytes:
+        """``n`` output bytes in the pool's mode. Never repeats (see module doc).
+
+        In ``full_entropy`` mode it waits for credit, at most ``timeout_s`` (default:
+        the pool's), then raises ``EntropyTimeoutError``; nothing is returned for a
+        request that timed out, and its bytes are never handed out later.
+        """
+        if not isinstance(n, int) or n < 0:
+            raise PoolError(f"byte count must be a non-negative integer, got {n!r}")
+        if self.mode == "sha256":
+            return self._generate(n)
+        return self._full_entropy(n, self.timeout_s if timeout_s is None else timeout_s)
+
+    def _full_entropy(self, n: int, timeout_s: float) -> bytes:
+        deadline = time.monotonic() + timeout_s
+        out = bytearray()
+        while len(out) < n:
+            blocks = min(-(-(n - len(out)) // BLOCK), max(1, int(self.account.available() // BITS_PER_FULL_BLOCK)))
+            if not self.account.wait_debit(blocks * BITS_PER_FULL_BLOCK, max(0.0, deadline - time.monotonic())):
+                ledger = self.account.ledger()
+                raise EntropyTimeoutError(
+                    f"full_entropy: waited {timeout_s:g} s for {blocks * BITS_PER_FULL_BLOCK} credited bits "
+                    f"({len(out)} of {n} bytes were ready); balance {ledger.balance:.0f} bits. "
+                    "Are the sources failing their health tests? See 'oe pool'."
+                )
+            out += self._generate(min(blocks * BLOCK, n - len(out)))
+        return bytes(out)
+
     def status(self) -> PoolStatus:
+        ledger = self.account.ledger()
         with self._lock:
             return PoolStatus(
+                mode=self.mode,
                 sources=tuple(replace(s) for s in self._sources.values()),
                 buffered_bytes=sum(len(b) for b in self._buffers.values()),
                 mixed_bytes=self._mixed,
-                credited_bits=sum(s.credited_bits for s in self._sources.values()),
+                credited_bits=ledger.credited_in,
+                drawn_bits=ledger.drawn_out,
+                balance_bits=ledger.balance,
+                bits_out=8 * self._output,
                 output_bytes=self._output,
                 blocks=self._counter,
             )

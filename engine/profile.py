@@ -106,7 +106,11 @@ def _stage_adapter():
 class PoolSpec(StrictModel):
     """How the pool turns mixed input into output."""
 
-    mode: Literal["sha256"] = Field("sha256", description="output construction (chained SHA-256)")
+    mode: Literal["sha256", "full_entropy"] = Field(
+        "sha256",
+        description="sha256: chained SHA-256, never blocks; full_entropy: each 256-bit block needs 320 credited bits",
+    )
+    timeout: Duration = Field(5.0, gt=0, le=3600, description="longest a full_entropy request waits for credit")
     os_random: bool = Field(True, description="mix 8 bytes of OS randomness into every output block")
     input_per_block: int = Field(
         256, ge=0, le=4096, description="harvested bytes drawn into each 32-byte output block (upstream: 256)"
@@ -122,7 +126,10 @@ class RunSpec(StrictModel):
     rounds: int | None = Field(None, ge=1, description="stop after this many rounds")
     bytes: int | None = Field(None, ge=1, description="stop after writing exactly this many bytes")
     interval: Duration = Field(0.0, ge=0, le=86400, description="pause between rounds")
-    bytes_per_round: int = Field(65536, ge=1, le=1 << 26, description="pool output bytes per round")
+    bytes_per_round: int = Field(65536, ge=1, le=1 << 26, description="pool output bytes per round (at most)")
+    stall_timeout: Duration = Field(
+        30.0, gt=0, le=86400, description="stop with an error after this long without output (full_entropy starved)"
+    )
 
 
 class Profile(StrictModel):

@@ -21,6 +21,7 @@ from concurrent.futures import ThreadPoolExecutor
 import dask.threaded
 
 from .compiler import POOL_KEY, PoolRound, RoundContext, compile_profile, graph_for_round, sink_keys
+from .errors import EntropyTimeoutError
 from .outcome import RoundResult, RunSummary
 from .profile import Profile
 from .runtime import Runtime
@@ -61,12 +62,20 @@ class Harvest:
         pool_round: PoolRound = dask.threaded.get(graph, self._keys, pool=self._executor)[0]
         return RoundResult(index, (time.monotonic_ns() - started) / 1e9, len(pool_round.output), pool_round.sources)
 
+    def _stall_message(self, seconds: float, result: RoundResult) -> str:
+        status = self.pool.status()
+        return (
+            f"no output for {seconds:g} s: the {status.mode} pool has {status.balance_bits:.0f} credited bits "
+            f"and needs 320 per 32-byte block; sources: {_describe_sources(result)}"
+        )
+
     def rounds(self, stop: threading.Event | None = None) -> Iterator[RoundResult]:
         """Run rounds until the profile's ``run`` limits are met or ``stop`` is set."""
         spec = self.profile.run
         stop = stop or threading.Event()
         written = 0
         index = 0
+        last_output = time.monotonic()
         while not stop.is_set():
             if spec.rounds is not None and index >= spec.rounds:
                 return
@@ -79,8 +88,16 @@ class Harvest:
             written += result.bytes_out
             index += 1
             yield result
+            if result.bytes_out:
+                last_output = time.monotonic()
+            elif time.monotonic() - last_output > spec.stall_timeout:
+                raise EntropyTimeoutError(self._stall_message(spec.stall_timeout, result))
             if spec.interval and stop.wait(spec.interval):
                 return
+
+
+def _describe_sources(result: RoundResult) -> str:
+    return ", ".join(f"{s.name} {s.status.value}" + (f" ({s.error})" if s.error else "") for s in result.sources)
 
 
 def run(

@@ -23,6 +23,8 @@ class Runtime:
         self.collectors: dict[str, Collector] = {}
         self.monitors: dict[str, HealthMonitor] = {}
         self.pool = EntropyPool(
+            mode=profile.pool.mode,
+            timeout_s=profile.pool.timeout,
             os_random=profile.pool.os_random,
             input_per_block=profile.pool.input_per_block,
             buffer_limit=profile.pool.buffer_limit,

@@ -51,7 +51,7 @@ def run_command(profile: str, n_bytes: int | None, rounds: int | None, as_json: 
       oe run default --bytes 1048576 > out.bin
       oe run paranoid --rounds 3 --json
     """
-    from openentropy.engine.errors import SinkError
+    from openentropy.engine.errors import EntropyTimeoutError, SinkError
     from openentropy.engine.outcome import RunSummary
     from openentropy.engine.runner import Harvest
 
@@ -83,8 +83,8 @@ def run_command(profile: str, n_bytes: int | None, rounds: int | None, as_json: 
     except KeyboardInterrupt:
         summary.stopped_by = "interrupted"
         exit_code = EXIT_INTERRUPTED
-    except SinkError as error:
-        summary.stopped_by = "sink error"
+    except (SinkError, EntropyTimeoutError) as error:
+        summary.stopped_by = "sink error" if isinstance(error, SinkError) else "entropy stall"
         report_error(error)
         exit_code = EXIT_RUNTIME
     finally:
