@@ -17,6 +17,7 @@ from openentropy.engine.errors import OpenEntropyError, ProfileError
 #: command name -> "module:attribute" (a click command), imported on first use
 COMMANDS = {
     "bench": "openentropy.shell.bench_command:bench_command",
+    "pool": "openentropy.shell.pool_command:pool_command",
     "probe": "openentropy.shell.probe_command:probe_command",
     "profiles": "openentropy.shell.profiles_command:profiles",
     "run": "openentropy.shell.run_command:run_command",
@@ -67,6 +68,7 @@ def oe() -> None:
       oe scan                         which sources run on this machine
       oe probe clock_jitter           measure one source
       oe bench --all                  measure and rank every available source
+      oe pool paranoid                health, credits and entropy balance
     """
 
 
