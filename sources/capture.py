@@ -29,6 +29,7 @@ import math
 import os
 import select
 import shutil
+import signal
 import struct
 import subprocess
 import time
@@ -152,13 +153,16 @@ def parse_pix_format(buffer: bytes) -> tuple[int, int, str, int]:
 def run_capture(command: list[str], nbytes: int, deadline_ns: int) -> bytes:
     """Run ``command`` and read up to ``nbytes`` of its stdout before the deadline.
 
-    The process is killed once enough arrived or at the deadline, and always reaped.
+    The process runs in its own session; the session is killed once enough arrived or
+    at the deadline, and the process is always reaped.
     A process that exits with an error before giving any data raises OSError with its
     stderr.
     """
     chunks: list[bytes] = []
     got = 0
-    with subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE) as proc:
+    with subprocess.Popen(
+        command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True
+    ) as proc:
         try:
             out = proc.stdout.fileno()
             while got < nbytes:
@@ -173,7 +177,15 @@ def run_capture(command: list[str], nbytes: int, deadline_ns: int) -> bytes:
         finally:
             if proc.poll() is None:
                 proc.kill()
-            _, err = proc.communicate(timeout=2)
+            try:  # the tool's own children (a wrapper script's) share its session: end them too
+                os.killpg(proc.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+            try:
+                _, err = proc.communicate(timeout=1)
+            except subprocess.TimeoutExpired:  # a grandchild that left the session holds the pipes
+                proc.wait(timeout=1)
+                err = b""
         if not chunks and proc.returncode not in (0, -9):
             message = err.decode("utf-8", "replace").strip().splitlines()
             raise OSError(errno.EIO, f"{command[0]} failed ({proc.returncode}): {message[-1] if message else 'no output'}")

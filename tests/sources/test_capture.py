@@ -223,3 +223,11 @@ def test_camera_on_this_machine_agrees_with_dev():
         assert CameraNoise().available().reason == "no V4L2 camera (no /dev/video*)"
     else:
         assert CameraNoise().available().reason != "no V4L2 camera (no /dev/video*)"
+
+
+def test_a_tool_whose_child_holds_the_pipe_still_returns(tool_dir):
+    """sh (killed) leaves its 'sleep' child holding stdout: collect must not wait for it."""
+    tool_dir("arecord", "sleep 30; true")
+    started = time.monotonic_ns()
+    assert len(_audio(backend="arecord").collect(100, started + 100_000_000)) == 0
+    assert (time.monotonic_ns() - started) < 0.3e9
