@@ -25,8 +25,15 @@ ENTRY_POINT_GROUP = "openentropy.sources"
 
 SOURCES = MappingProxyType(
     {
+        "audio_noise": "openentropy.sources.capture:AudioNoise",
+        "camera_noise": "openentropy.sources.capture:CameraNoise",
         "clock_jitter": "openentropy.sources.clock_jitter:ClockJitter",
+        "hwmon_sensors": "openentropy.sources.sensors:HwmonSensors",
         "os_random": "openentropy.sources.os_random:OsRandom",
+        "rdrand": "openentropy.sources.cpu_rng:Rdrand",
+        "rdseed": "openentropy.sources.cpu_rng:Rdseed",
+        "tsc_clock_beat": "openentropy.sources.tsc_beat:TscClockBeat",
+        "wifi_rssi": "openentropy.sources.sensors:WifiRssi",
     }
 )
 
