@@ -7,6 +7,8 @@
     ├── SourceUnavailableError        a source cannot run on this machine (with the reason)
     ├── SinkError                     a sink could not open or write (disk full, bad path)
     └── PoolError                     the pool was misused (e.g. a negative byte count)
+        └── DrbgError                 a DRBG was misused (generate before instantiate,
+                                      too-short entropy input, reseed required)
 
 Messages name the bad value, what was expected and, where there is one, the fix. The
 front-ends print ``str(error)`` and exit non-zero; they never show a traceback for these.
@@ -74,3 +76,7 @@ class SinkError(OpenEntropyError):
 
 class PoolError(OpenEntropyError):
     """The pool was asked for something it cannot do."""
+
+
+class DrbgError(PoolError):
+    """An SP 800-90A DRBG was asked for something it cannot do, or is not ready to."""
