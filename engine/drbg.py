@@ -56,7 +56,9 @@ from typing import Literal, Protocol, runtime_checkable
 from .errors import DrbgError
 
 EntropySource = Callable[[int], bytes]
-"""``source(n)`` returns fresh entropy input of at least ``n`` bytes (full entropy)."""
+"""``source(n)`` returns fresh entropy input of at least ``n`` bytes (full entropy; exactly
+48 for CTR_DRBG without df). It is called under the DRBG's lock, so it must not call back
+into the same DRBG."""
 
 SECURITY_STRENGTH = 256  # bits: AES-256 (SP 800-90A Table 3) and SHA-256 (Table 2)
 MAX_REQUEST_BYTES = (1 << 19) // 8  # max_number_of_bits_per_request = 2^19, Tables 2 and 3
