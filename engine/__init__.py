@@ -10,6 +10,8 @@ import importlib
 from typing import Any
 
 _EXPORTS = {
+    "Drbg": ".drbg",
+    "DrbgError": ".errors",
     "EntropyPool": ".pool",
     "Harvest": ".runner",
     "OpenEntropyError": ".errors",
@@ -24,6 +26,7 @@ _EXPORTS = {
     "Status": ".outcome",
     "UnknownSourceError": ".errors",
     "compile_profile": ".compiler",
+    "create_drbg": ".drbg",
     "load_profile": ".loader",
     "load_profile_text": ".loader",
     "run": ".runner",

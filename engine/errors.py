@@ -7,7 +7,9 @@
     ├── SourceUnavailableError        a source cannot run on this machine (with the reason)
     ├── SinkError                     a sink could not open or write (disk full, bad path)
     └── PoolError                     the pool was misused (e.g. a negative byte count)
-        └── EntropyTimeoutError       full-entropy output waited too long for credit
+        ├── EntropyTimeoutError       full-entropy output waited too long for credit
+        └── DrbgError                 a DRBG was misused (generate before instantiate,
+                                      too-short entropy input, reseed required)
 
 Messages name the bad value, what was expected and, where there is one, the fix. The
 front-ends print ``str(error)`` and exit non-zero; they never show a traceback for these.
@@ -79,3 +81,7 @@ class PoolError(OpenEntropyError):
 
 class EntropyTimeoutError(PoolError):
     """Full-entropy output could not be backed by credited entropy in time."""
+
+
+class DrbgError(PoolError):
+    """An SP 800-90A DRBG was asked for something it cannot do, or is not ready to."""
