@@ -12,6 +12,8 @@ Output modes
     full_entropy  SP 800-90C style: each 256-bit block is released only when 256 + 64
                   credited bits stand behind it (the ledger is debited; see
                   accounting.py); otherwise the request waits, up to a timeout
+    drbg          an SP 800-90A DRBG seeded and reseeded from full_entropy output
+                  (see drbg_mode.py); fast, and waits only for (re)seed material
 
 Mixing and crediting are separate on purpose (as in Linux random.c): bytes of unknown
 quality may always be mixed, because mixing can only help an attacker-unknown state,
@@ -48,6 +50,7 @@ import time
 from dataclasses import asdict, dataclass, replace
 
 from .accounting import EntropyAccount
+from .drbg_mode import DrbgOutput
 from .errors import EntropyTimeoutError, PoolError
 
 BLOCK = 32  # SHA-256 digest size: bytes per output block
@@ -55,7 +58,7 @@ BLOCK = 32  # SHA-256 digest size: bytes per output block
 #: function received at least n + 64 bits of entropy for it.
 FULL_ENTROPY_MARGIN_BITS = 64
 BITS_PER_FULL_BLOCK = 8 * BLOCK + FULL_ENTROPY_MARGIN_BITS
-MODES = ("sha256", "full_entropy")
+MODES = ("sha256", "full_entropy", "drbg")
 _POOL_SEQUENCE = itertools.count()
 _OUTPUT_DOMAIN = b"\x01"
 
@@ -91,6 +94,7 @@ class PoolStatus:
     bits_out: int  # 8 x output bytes
     output_bytes: int
     blocks: int
+    drbg_reseeds: int = 0
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -101,7 +105,7 @@ class EntropyPool:
 
     def __init__(
         self, *, mode: str = "sha256", os_random: bool = True, input_per_block: int = 256,
-        buffer_limit: int = 1 << 20, timeout_s: float = 5.0,
+        buffer_limit: int = 1 << 20, timeout_s: float = 5.0, drbg: dict | None = None,
     ):
         if input_per_block < 0 or buffer_limit < 1:
             raise PoolError("input_per_block must be >= 0 and buffer_limit >= 1")
@@ -109,6 +113,10 @@ class EntropyPool:
             raise PoolError(f"unknown pool mode '{mode}'; known: {', '.join(MODES)}")
         self.mode = mode
         self.timeout_s = timeout_s
+        self.drbg = None
+        if mode == "drbg":
+            options = {"kind": "ctr_aes256", "reseed_bytes": 1 << 20, "reseed_seconds": 60.0, **(drbg or {})}
+            self.drbg = DrbgOutput(full_entropy=lambda k: self._full_entropy(k, self.timeout_s), **options)
         # the ledger cannot hold more entropy than the buffers that carry it
         self.account = EntropyAccount(capacity_bits=8 * buffer_limit)
         self.os_random = os_random
@@ -240,14 +248,17 @@ class EntropyPool:
                 out += sha256(_OUTPUT_DOMAIN + state).digest()
                 counter += 1
             self._state, self._counter = state, counter
-            self._output += n
         return bytes(out[:n])
 
     def available_bytes(self) -> int | None:
         """Bytes a request gets without waiting: None means unlimited (sha256 mode)."""
         if self.mode == "sha256":
             return None
-        return int(self.account.available() // BITS_PER_FULL_BLOCK) * BLOCK
+        full_blocks = int(self.account.available() // BITS_PER_FULL_BLOCK)
+        if self.mode == "drbg":
+            needed = -(-self.drbg.seed_bytes_needed() // BLOCK)
+            return None if full_blocks >= needed else 0
+        return full_blocks * BLOCK
 
     def get_random_bytes(self, n: int, timeout_s: float | None = None) -> bytes:
         """``n`` output bytes in the pool's mode. Never repeats (see module doc).
@@ -259,10 +270,17 @@ class EntropyPool:
         if not isinstance(n, int) or n < 0:
             raise PoolError(f"byte count must be a non-negative integer, got {n!r}")
         if self.mode == "sha256":
-            return self._generate(n)
-        return self._full_entropy(n, self.timeout_s if timeout_s is None else timeout_s)
+            out = self._generate(n)
+        elif self.mode == "drbg":
+            out = self.drbg.generate(n)
+        else:
+            out = self._full_entropy(n, self.timeout_s if timeout_s is None else timeout_s)
+        with self._lock:
+            self._output += n  # bytes handed to callers (seed material drawn internally is not output)
+        return out
 
     def _full_entropy(self, n: int, timeout_s: float) -> bytes:
+        """Full-entropy bytes: every 32-byte block debits 320 credited bits first."""
         deadline = time.monotonic() + timeout_s
         out = bytearray()
         while len(out) < n:
@@ -291,4 +309,5 @@ class EntropyPool:
                 bits_out=8 * self._output,
                 output_bytes=self._output,
                 blocks=self._counter,
+                drbg_reseeds=self.drbg.reseeds if self.drbg else 0,
             )

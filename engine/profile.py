@@ -103,13 +103,24 @@ def _stage_adapter():
     return TypeAdapter(StageSpec)
 
 
+class DrbgSpec(StrictModel):
+    """The SP 800-90A DRBG behind ``pool.mode: drbg``."""
+
+    kind: Literal["ctr_aes256", "hmac_sha256"] = Field("ctr_aes256", description="CTR_DRBG (AES-256) or HMAC_DRBG (SHA-256)")
+    reseed_bytes: int = Field(1 << 20, ge=1, le=1 << 40, description="reseed after this many output bytes")
+    reseed_seconds: Duration = Field(60.0, gt=0, le=86400, description="reseed after this long")
+    prediction_resistance: bool = Field(False, description="reseed with fresh full-entropy input before every request")
+
+
 class PoolSpec(StrictModel):
     """How the pool turns mixed input into output."""
 
-    mode: Literal["sha256", "full_entropy"] = Field(
+    mode: Literal["sha256", "full_entropy", "drbg"] = Field(
         "sha256",
-        description="sha256: chained SHA-256, never blocks; full_entropy: each 256-bit block needs 320 credited bits",
+        description="sha256: chained SHA-256, never blocks; full_entropy: each 256-bit block needs 320 credited bits; "
+        "drbg: SP 800-90A DRBG seeded from full_entropy output",
     )
+    drbg: DrbgSpec = Field(default_factory=DrbgSpec, description="DRBG settings (mode: drbg)")
     timeout: Duration = Field(5.0, gt=0, le=3600, description="longest a full_entropy request waits for credit")
     os_random: bool = Field(True, description="mix 8 bytes of OS randomness into every output block")
     input_per_block: int = Field(

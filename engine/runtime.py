@@ -24,6 +24,7 @@ class Runtime:
         self.monitors: dict[str, HealthMonitor] = {}
         self.pool = EntropyPool(
             mode=profile.pool.mode,
+            drbg=profile.pool.drbg.model_dump(),
             timeout_s=profile.pool.timeout,
             os_random=profile.pool.os_random,
             input_per_block=profile.pool.input_per_block,

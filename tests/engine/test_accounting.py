@@ -58,7 +58,8 @@ def test_full_entropy_timeout_is_a_clear_error_and_consumes_nothing_extra():
     pool = fed_pool(320)
     with pytest.raises(EntropyTimeoutError, match=r"full_entropy: waited 0.2 s .*32 of 64 bytes were ready"):
         pool.get_random_bytes(64)
-    assert pool.status().output_bytes == 32  # generated, never returned, never reused
+    status = pool.status()
+    assert status.output_bytes == 0 and status.blocks == 1  # generated, never returned, never reused
     with pytest.raises(EntropyTimeoutError):
         pool.get_random_bytes(1, timeout_s=0.01)
 
@@ -115,3 +116,44 @@ def test_starved_full_entropy_run_stops_with_a_clear_error():
     )
     with Harvest(p) as harvest, pytest.raises(EntropyTimeoutError, match=r"no output for 0.3 s.*StuckSource quarantined"):
         list(harvest.rounds())
+
+
+def test_drbg_mode_seeds_from_full_entropy_and_reseeds_by_bytes():
+    pool = EntropyPool(mode="drbg", os_random=False, timeout_s=0.2,
+                       drbg={"kind": "ctr_aes256", "reseed_bytes": 1000, "reseed_seconds": 3600})
+    pool.add_source("s")
+    pool.mix("s", bytes(range(256)) * 16)
+    assert pool.available_bytes() == 0  # no credit yet: cannot seed
+    pool.credit("s", 10 * 320)
+    assert pool.available_bytes() is None
+    first = pool.get_random_bytes(800)
+    status = pool.status()
+    assert status.drbg_reseeds == 1 and status.drawn_bits == 2 * 320  # 32 B seed + 16 B nonce = 2 blocks
+    pool.get_random_bytes(800)  # 800 >= ... not yet due (800 < 1000)
+    pool.get_random_bytes(800)  # 1600 since seeding: reseed with one 32-byte full-entropy block
+    assert pool.status().drbg_reseeds == 2 and pool.status().drawn_bits == 3 * 320
+    assert len(first) == 800 and pool.status().output_bytes == 2400
+
+
+def test_drbg_mode_prediction_resistance_reseeds_every_request():
+    pool = EntropyPool(mode="drbg", timeout_s=0.2, drbg={"kind": "hmac_sha256", "prediction_resistance": True})
+    pool.add_source("s")
+    pool.credit("s", 20 * 320)
+    outputs = {pool.get_random_bytes(64) for _ in range(4)}
+    assert len(outputs) == 4 and pool.status().drbg_reseeds == 4
+
+
+def test_drbg_mode_without_credit_times_out_clearly():
+    pool = EntropyPool(mode="drbg", timeout_s=0.05)
+    pool.add_source("s")
+    with pytest.raises(EntropyTimeoutError, match="full_entropy: waited"):
+        pool.get_random_bytes(16)
+
+
+def test_drbg_profile_section_validates():
+    p = load_profile_text("name: d\nsources: [{name: clock_jitter}]\npool:\n  mode: drbg\n  drbg: {kind: hmac_sha256, reseed_bytes: 4096, reseed_seconds: 10s}\n")
+    assert p.pool.drbg.kind == "hmac_sha256" and p.pool.drbg.reseed_seconds == 10.0
+    from openentropy.engine.errors import ProfileError
+
+    with pytest.raises(ProfileError, match=r"pool.drbg.kind"):
+        load_profile_text("name: d\nsources: [{name: clock_jitter}]\npool:\n  drbg: {kind: aes128}\n")
