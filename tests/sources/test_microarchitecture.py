@@ -1,0 +1,115 @@
+"""microarchitecture: cache_contention, cas_contention, denormal_timing,
+speculative_execution, tlb_shootdown (live, on this machine)."""
+
+import os
+import time
+
+import numpy as np
+import pytest
+from pydantic import ValidationError
+
+from openentropy.engine.errors import SourceUnavailableError
+from openentropy.sources import _checked_timing, _native
+from openentropy.sources.microarchitecture import (
+    CacheContention,
+    CasContention,
+    DenormalTiming,
+    SpeculativeExecution,
+    TlbShootdown,
+)
+
+ALL = [CacheContention, CasContention, DenormalTiming, SpeculativeExecution, TlbShootdown]
+THREADED = [CacheContention, CasContention, TlbShootdown]
+
+
+def threads() -> int:
+    return len(os.listdir("/proc/self/task"))
+
+
+def mappings() -> int:
+    with open("/proc/self/maps") as maps:
+        return sum(1 for _ in maps)
+
+
+def runnable_here(cls) -> bool:
+    """False only for a threaded source on a 1-CPU process, which must then say so."""
+    if cls in THREADED and _checked_timing.usable_cpus() < 2:
+        assert cls().available().reason.startswith("needs 2 CPUs")
+        return False
+    return True
+
+
+@pytest.mark.parametrize("cls", ALL)
+def test_collects_varying_timings_and_cleans_up(cls):
+    if not runnable_here(cls):
+        return
+    source = cls()
+    assert source.available() and source.uses_native
+    # A first call lets glibc cache a joined thread's stack (a mapping it keeps for reuse).
+    source.collect(10, time.monotonic_ns() + 10**8)
+    before_threads, before_maps = threads(), mappings()
+    started = time.monotonic_ns()
+    data = source.collect(4000, started + 10**9)
+    elapsed = (time.monotonic_ns() - started) / 1e9
+    assert data.dtype == np.uint64 and 0 < len(data) <= 4000 and elapsed < 1.2
+    assert len(np.unique(data)) > 5
+    assert threads() == before_threads and mappings() <= before_maps  # helper joined, buffers unmapped
+
+
+@pytest.mark.parametrize("cls", ALL)
+def test_stops_at_its_deadline_when_asked_for_far_more(cls):
+    if not runnable_here(cls):
+        return
+    started = time.monotonic_ns()
+    data = cls().collect(10**8, started + 100_000_000)
+    assert 0 < len(data) < 10**8 and (time.monotonic_ns() - started) / 1e9 < 0.3
+
+
+@pytest.mark.parametrize("cls", THREADED)
+def test_helper_thread_loops_keep_their_deadline_even_time_sliced_on_one_cpu(cls):
+    """The C loop waits for its helper only until the deadline, then joins it."""
+    source = cls()
+    out = np.empty(10**7, dtype=np.uint64)
+    started = time.monotonic_ns()
+    taken = getattr(_native.lib, cls.native_symbol)(
+        _native.ffi.from_buffer("uint64_t[]", out), len(out), started + 30_000_000, *source.native_args()
+    )
+    assert 0 <= taken < len(out) and (time.monotonic_ns() - started) / 1e9 < 0.3
+
+
+@pytest.mark.parametrize("cls", ALL)
+def test_no_python_sampler(cls):
+    source = cls(cls.Params(backend="python"))
+    assert "no pure-Python sampler" in source.available().reason
+    with pytest.raises(SourceUnavailableError, match=f"{cls.info.name}: this source has no pure-Python sampler"):
+        source.collect(10, time.monotonic_ns() + 10**8)
+
+
+@pytest.mark.parametrize("cls", THREADED)
+def test_threaded_sources_need_two_cpus(cls, monkeypatch):
+    monkeypatch.setattr(_checked_timing, "usable_cpus", lambda: 1)
+    source = cls()
+    reason = source.available().reason
+    assert reason.startswith("needs 2 CPUs for ") and reason.endswith("this process may use 1")
+    with pytest.raises(SourceUnavailableError, match="needs 2 CPUs"):
+        source.collect(10, time.monotonic_ns() + 10**8)
+
+
+def test_denormal_operations_take_assists():
+    """16 multiplications take far longer than 16 pipelined ones would (~64 cycles) on x86."""
+    data = DenormalTiming().collect(2000, time.monotonic_ns() + 10**9)
+    if os.uname().machine in ("x86_64", "i686"):
+        assert np.median(data) > 300
+
+
+def test_more_unpredictable_branches_take_longer():
+    few = SpeculativeExecution(SpeculativeExecution.Params(branches=2)).collect(4000, time.monotonic_ns() + 10**9)
+    many = SpeculativeExecution(SpeculativeExecution.Params(branches=64)).collect(4000, time.monotonic_ns() + 10**9)
+    assert np.median(many) > np.median(few)
+
+
+def test_params_reject_bad_values():
+    for cls, bad in [(SpeculativeExecution, {"branches": 65}), (DenormalTiming, {"ops": 0}),
+                     (CacheContention, {"steps": 0}), (TlbShootdown, {"pages": 0}), (CasContention, {"ops": 1})]:
+        with pytest.raises(ValidationError):
+            cls.Params(**bad)
