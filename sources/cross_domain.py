@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 from pydantic import Field
 
-from ._checked_timing import CheckedTimingSource
+from .timing_source import TimingSource
 from .base import Category, SourceInfo
 from .timing_source import TimingParams
 
@@ -28,7 +28,7 @@ class CpuIoBeatParams(TimingParams):
     work: int = Field(64, ge=0, le=1 << 20)
 
 
-class CpuIoBeat(CheckedTimingSource):
+class CpuIoBeat(TimingSource):
     info = SourceInfo(
         name="cpu_io_beat",
         description="Cycle time of CPU work followed by a one-byte pipe write and read",
@@ -77,7 +77,7 @@ class CpuMemoryBeatParams(TimingParams):
     work: int = Field(64, ge=0, le=1 << 20)
 
 
-class CpuMemoryBeat(CheckedTimingSource):
+class CpuMemoryBeat(TimingSource):
     info = SourceInfo(
         name="cpu_memory_beat",
         description="Cycle time of CPU work overlapped with an uncached memory load",

@@ -18,7 +18,7 @@ import numpy as np
 from pydantic import Field
 
 from .base import Category, SourceInfo
-from ._checked_timing import CheckedTimingSource
+from .timing_source import TimingSource
 from .timing_source import TimingParams
 
 _MIB = 1 << 20
@@ -31,7 +31,7 @@ class DramRowBufferParams(TimingParams):
     flush: bool = True
 
 
-class DramRowBuffer(CheckedTimingSource):
+class DramRowBuffer(TimingSource):
     info = SourceInfo(
         name="dram_row_buffer",
         description="Latency of uncached loads at random addresses (DRAM row-buffer hits and misses)",
@@ -61,7 +61,7 @@ class PageFaultTimingParams(TimingParams):
     pages_per_map: int = Field(256, ge=1, le=65536)
 
 
-class PageFaultTiming(CheckedTimingSource):
+class PageFaultTiming(TimingSource):
     info = SourceInfo(
         name="page_fault_timing",
         description="Duration of first-touch page faults on fresh anonymous mappings",
@@ -107,7 +107,7 @@ class VmPageTimingParams(TimingParams):
     mode: Literal["mmap", "madvise"] = "mmap"
 
 
-class VmPageTiming(CheckedTimingSource):
+class VmPageTiming(TimingSource):
     info = SourceInfo(
         name="vm_page_timing",
         description="Duration of mmap/write/munmap (or madvise DONTNEED/rewrite) cycles",

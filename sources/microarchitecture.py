@@ -18,7 +18,8 @@ from typing import Any
 
 from pydantic import Field
 
-from ._checked_timing import CheckedTimingSource, needs_two_cpus
+from .cpus import needs_two_cpus
+from .timing_source import TimingSource
 from .base import Availability, Category, SourceInfo
 from .timing_source import TimingParams
 
@@ -34,7 +35,7 @@ class CacheContentionParams(TimingParams):
     steps: int = Field(8, ge=1, le=4096)
 
 
-class CacheContention(CheckedTimingSource):
+class CacheContention(TimingSource):
     info = SourceInfo(
         name="cache_contention",
         description="Pointer-chase latency through the shared cache while another core thrashes it",
@@ -62,7 +63,7 @@ class CacheContention(CheckedTimingSource):
         return (self.params.chase_kib * _KIB, self.params.thrash_kib * _KIB, self.params.steps)
 
 
-class CasContention(CheckedTimingSource):
+class CasContention(TimingSource):
     info = SourceInfo(
         name="cas_contention",
         description="Latency of atomic compare-and-swap on a cache line another core keeps writing",
@@ -90,7 +91,7 @@ class DenormalTimingParams(TimingParams):
     ops: int = Field(16, ge=1, le=4096)
 
 
-class DenormalTiming(CheckedTimingSource):
+class DenormalTiming(TimingSource):
     info = SourceInfo(
         name="denormal_timing",
         description="Duration of floating-point multiplications on denormal operands",
@@ -119,7 +120,7 @@ class SpeculativeExecutionParams(TimingParams):
     branches: int = Field(32, ge=1, le=64)
 
 
-class SpeculativeExecution(CheckedTimingSource):
+class SpeculativeExecution(TimingSource):
     info = SourceInfo(
         name="speculative_execution",
         description="Duration of runs of unpredictable branches (branch-misprediction timing)",
@@ -149,7 +150,7 @@ class TlbShootdownParams(TimingParams):
     pages: int = Field(16, ge=1, le=65536)
 
 
-class TlbShootdown(CheckedTimingSource):
+class TlbShootdown(TimingSource):
     info = SourceInfo(
         name="tlb_shootdown",
         description="Duration of mprotect calls that force TLB shootdowns on another core",

@@ -26,13 +26,23 @@ ENTRY_POINT_GROUP = "openentropy.sources"
 SOURCES = MappingProxyType(
     {
         "audio_noise": "openentropy.sources.capture:AudioNoise",
+        "cache_contention": "openentropy.sources.microarchitecture:CacheContention",
         "camera_noise": "openentropy.sources.capture:CameraNoise",
+        "cas_contention": "openentropy.sources.microarchitecture:CasContention",
         "clock_jitter": "openentropy.sources.clock_jitter:ClockJitter",
+        "cpu_io_beat": "openentropy.sources.cross_domain:CpuIoBeat",
+        "cpu_memory_beat": "openentropy.sources.cross_domain:CpuMemoryBeat",
+        "denormal_timing": "openentropy.sources.microarchitecture:DenormalTiming",
+        "dram_row_buffer": "openentropy.sources.memory_timing:DramRowBuffer",
         "hwmon_sensors": "openentropy.sources.sensors:HwmonSensors",
         "os_random": "openentropy.sources.os_random:OsRandom",
+        "page_fault_timing": "openentropy.sources.memory_timing:PageFaultTiming",
         "rdrand": "openentropy.sources.cpu_rng:Rdrand",
         "rdseed": "openentropy.sources.cpu_rng:Rdseed",
+        "speculative_execution": "openentropy.sources.microarchitecture:SpeculativeExecution",
+        "tlb_shootdown": "openentropy.sources.microarchitecture:TlbShootdown",
         "tsc_clock_beat": "openentropy.sources.tsc_beat:TscClockBeat",
+        "vm_page_timing": "openentropy.sources.memory_timing:VmPageTiming",
         "wifi_rssi": "openentropy.sources.sensors:WifiRssi",
     }
 )

@@ -16,6 +16,8 @@ from typing import Any, ClassVar, Literal
 
 import numpy as np
 
+from openentropy.engine.errors import SourceUnavailableError
+
 from . import _native
 from .base import AVAILABLE, Availability, EntropySource, SourceParams, unavailable
 
@@ -64,6 +66,10 @@ class TimingSource(EntropySource):
         return ()
 
     def collect(self, n: int, deadline_ns: int) -> np.ndarray:
+        """Raise ``SourceUnavailableError`` when unavailable (never data); else sample."""
+        availability = self.available()
+        if not availability:
+            raise SourceUnavailableError(f"{self.name}: {availability.reason}")
         if self.uses_native:
             return self.collect_native(n, deadline_ns)
         return self.collect_python(n, deadline_ns)

@@ -9,7 +9,7 @@ import pytest
 from pydantic import ValidationError
 
 from openentropy.engine.errors import SourceUnavailableError
-from openentropy.sources import _checked_timing, _native
+from openentropy.sources import _native, cpus
 from openentropy.sources.microarchitecture import (
     CacheContention,
     CasContention,
@@ -33,7 +33,7 @@ def mappings() -> int:
 
 def runnable_here(cls) -> bool:
     """False only for a threaded source on a 1-CPU process, which must then say so."""
-    if cls in THREADED and _checked_timing.usable_cpus() < 2:
+    if cls in THREADED and cpus.usable_cpus() < 2:
         assert cls().available().reason.startswith("needs 2 CPUs")
         return False
     return True
@@ -87,7 +87,7 @@ def test_no_python_sampler(cls):
 
 @pytest.mark.parametrize("cls", THREADED)
 def test_threaded_sources_need_two_cpus(cls, monkeypatch):
-    monkeypatch.setattr(_checked_timing, "usable_cpus", lambda: 1)
+    monkeypatch.setattr(cpus, "usable_cpus", lambda: 1)
     source = cls()
     reason = source.available().reason
     assert reason.startswith("needs 2 CPUs for ") and reason.endswith("this process may use 1")
