@@ -23,6 +23,7 @@ Output construction (upstream's chained SHA-256, with the state kept secret). Fo
 32-byte output block i::
 
     h_i      = SHA-256(state || chunk_i || counter_i (u64 LE) || time_ns (u64 LE) [|| os_i (8 B)])
+               (time_ns is read once per request; the counter separates its blocks)
     state    = h_i
     output_i = SHA-256(0x01 || h_i)
 
@@ -47,7 +48,10 @@ import math
 import os
 import threading
 import time
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass, replace
+
+import numpy as np
 
 from .accounting import EntropyAccount
 from .drbg_mode import DrbgOutput
@@ -221,34 +225,54 @@ class EntropyPool:
         total = sum(ready.values())
         return {name: max(1, round(self.input_per_block * w / total)) for name, w in ready.items()} if total else {}
 
-    def _take_inputs(self, blocks: int) -> list[bytes]:
-        """Per block, the input chunk: each source's slice, weighted, in registry order."""
+    def _take_inputs(self, blocks: int) -> np.ndarray | list[bytes]:
+        """Per block, the input chunk: each source's slice, weighted, in registry order.
+
+        A ``(blocks, width)`` uint8 matrix when every source can fill its quota (the
+        common case), else a list of per-block chunks of varying length.
+        """
         slices = []
         for name, quota in self._quotas().items():
             buffer = self._buffers[name]
             taken = bytes(buffer[: quota * blocks])
             del buffer[: len(taken)]
             slices.append((quota, taken))
+        if all(len(data) == q * blocks for q, data in slices):
+            rows = [np.frombuffer(data, np.uint8).reshape(blocks, q) for q, data in slices]
+            return np.concatenate(rows, axis=1) if rows else np.empty((blocks, 0), np.uint8)
         return [b"".join(data[i * q : (i + 1) * q] for q, data in slices) for i in range(blocks)]
+
+    def _block_inputs(self, blocks: int) -> Iterator[bytes]:
+        """Everything each block hashes after the state: chunk || counter || time [|| os].
+
+        ``time`` is read once per request (the counter already separates the blocks).
+        """
+        chunks = self._take_inputs(blocks) if self.input_per_block else np.empty((blocks, 0), np.uint8)
+        tail = np.empty((blocks, 16 + 8 * self.os_random), np.uint8)
+        tail[:, :8] = np.arange(self._counter, self._counter + blocks, dtype="<u8").view(np.uint8).reshape(blocks, 8)
+        tail[:, 8:16] = np.frombuffer(time.time_ns().to_bytes(8, "little"), np.uint8)
+        if self.os_random:
+            tail[:, 16:] = np.frombuffer(os.urandom(8 * blocks), np.uint8).reshape(blocks, 8)
+        if isinstance(chunks, np.ndarray):
+            rows = np.concatenate([chunks, tail], axis=1).tobytes()
+            width = len(rows) // blocks
+            return (rows[offset : offset + width] for offset in range(0, len(rows), width))
+        return (chunk + tail[i].tobytes() for i, chunk in enumerate(chunks))
 
     def _generate(self, n: int) -> bytes:
         """``n`` bytes of the chained construction (the module docstring's formula)."""
         blocks = -(-n // BLOCK)
+        if blocks == 0:
+            return b""
         sha256 = hashlib.sha256
         with self._lock:
-            chunks = self._take_inputs(blocks) if self.input_per_block else [b""] * blocks
-            extra = os.urandom(8 * blocks) if self.os_random else b""
-            out = bytearray()
-            state, counter = self._state, self._counter
-            for i, chunk in enumerate(chunks):
-                state = sha256(
-                    state + chunk + counter.to_bytes(8, "little") + time.time_ns().to_bytes(8, "little")
-                    + extra[8 * i : 8 * i + 8]
-                ).digest()
-                out += sha256(_OUTPUT_DOMAIN + state).digest()
-                counter += 1
-            self._state, self._counter = state, counter
-        return bytes(out[:n])
+            state, out = self._state, []
+            append = out.append
+            for row in self._block_inputs(blocks):
+                state = sha256(state + row).digest()
+                append(sha256(_OUTPUT_DOMAIN + state).digest())
+            self._state, self._counter = state, self._counter + blocks
+        return b"".join(out)[:n]
 
     def available_bytes(self) -> int | None:
         """Bytes a request gets without waiting: None means unlimited (sha256 mode)."""
