@@ -1,0 +1,59 @@
+"""Shared pieces of the sources whose sample is the duration of one operation.
+
+``disk_io``, ``fsync_journal``, ``getrandom_timing``, ``compression_timing``,
+``hash_timing``, ``tcp_connect_timing`` and ``dns_timing`` each time one operation per
+sample and return its duration (uint64; ``oe_ticks()`` units from the native core --
+TSC cycles on x86 -- or nanoseconds from ``time.perf_counter_ns`` in Python).
+
+Durations are already differences of two timestamps, so their default extraction skips
+``delta`` (a second difference would only add the neighbour's jitter twice):
+``gcd`` removes a coarse timer's step, ``xor_whiten`` decorrelates a drifting mean and
+``lsb`` keeps the low byte where the jitter is. None of this credits entropy.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from .base import Availability, unavailable
+from .timing_source import TimingSource
+
+DURATION_STAGES: tuple[dict[str, Any], ...] = (
+    {"type": "gcd"},
+    {"type": "xor_whiten"},
+    {"type": "lsb"},
+)
+
+
+class PythonTimingSource(TimingSource):
+    """A duration source with only a Python sampler (``backend: native`` is refused)."""
+
+    default_stages = DURATION_STAGES
+    native_symbol = None
+    has_python_fallback = True
+
+    def available(self) -> Availability:
+        if getattr(self.params, "backend", "auto") == "native":
+            return unavailable(f"{self.info.name} has no native sampler; use backend 'auto' or 'python'")
+        return self.available_here()
+
+
+def time_calls(call: Callable[[int], object], n: int, deadline_ns: int, batch: int) -> np.ndarray:
+    """Durations (ns) of ``call(i)`` for i = 0, 1, ...; the deadline is checked every ``batch`` calls.
+
+    ``batch`` should make one batch last well under a millisecond so the deadline holds.
+    """
+    clock = time.perf_counter_ns
+    durations = np.empty(n, dtype=np.uint64)
+    i = 0
+    while i < n and time.monotonic_ns() < deadline_ns:
+        for j in range(i, min(i + batch, n)):
+            start = clock()
+            call(j)
+            durations[j] = clock() - start
+        i = min(i + batch, n)
+    return durations[:i]
