@@ -48,12 +48,13 @@ def time_calls(call: Callable[[int], object], n: int, deadline_ns: int, batch: i
     ``batch`` should make one batch last well under a millisecond so the deadline holds.
     """
     clock = time.perf_counter_ns
-    durations = np.empty(n, dtype=np.uint64)
-    i = 0
-    while i < n and time.monotonic_ns() < deadline_ns:
-        for j in range(i, min(i + batch, n)):
+    chunks, have = [], 0  # grown per batch: a huge n must not allocate n slots up front
+    while have < n and time.monotonic_ns() < deadline_ns:
+        chunk = np.empty(min(batch, n - have), dtype=np.uint64)
+        for j in range(len(chunk)):
             start = clock()
-            call(j)
-            durations[j] = clock() - start
-        i = min(i + batch, n)
-    return durations[:i]
+            call(have + j)
+            chunk[j] = clock() - start
+        chunks.append(chunk)
+        have += len(chunk)
+    return np.concatenate(chunks) if chunks else np.empty(0, dtype=np.uint64)

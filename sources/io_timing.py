@@ -39,6 +39,10 @@ from .timing_source import TimingParams, TimingSource
 
 BLOCK = 4096  # bytes per read: one page, the O_DIRECT alignment unit on every Linux filesystem
 
+#: Samples per collect at most: 8 MiB of output. Reads take >= ~10 us and commits ~1 ms,
+#: so a round would have to last 10 s to reach it; it stops a huge n from allocating n slots.
+MAX_SAMPLES = 1 << 20
+
 _CAUSES = {
     errno.EROFS: "read-only filesystem",
     errno.ENOSPC: "no space left on device",
@@ -193,6 +197,7 @@ class DiskIo(TimingSource):
         return {"io": self._io_mode}
 
     def collect(self, n: int, deadline_ns: int) -> np.ndarray:
+        n = min(n, MAX_SAMPLES)
         nblocks = (self.params.scratch_mib << 20) // BLOCK
         seed = int.from_bytes(os.urandom(8), "little")  # only spreads offsets; not credited
         with _scratch_file(self.directory, "oe-disk_io-", nblocks * BLOCK) as path:
@@ -279,6 +284,7 @@ class FsyncJournal(TimingSource):
         return _directory_availability(self.directory, self.params.max_kib << 10)
 
     def collect(self, n: int, deadline_ns: int) -> np.ndarray:
+        n = min(n, MAX_SAMPLES)
         record = b"\x5a" * self.params.record_bytes  # fixed content: only the timing varies
         max_bytes = self.params.max_kib << 10
         with _scratch_file(self.directory, "oe-fsync_journal-", 0) as path:
