@@ -19,6 +19,8 @@ from typing import Any
 
 import numpy as np
 
+from openentropy.engine.errors import SourceUnavailableError
+
 from .base import Availability, unavailable
 from .timing_source import TimingSource
 
@@ -40,6 +42,12 @@ class PythonTimingSource(TimingSource):
         if getattr(self.params, "backend", "auto") == "native":
             return unavailable(f"{self.info.name} has no native sampler; use backend 'auto' or 'python'")
         return self.available_here()
+
+    def collect(self, n: int, deadline_ns: int) -> np.ndarray:
+        availability = self.available()
+        if not availability:
+            raise SourceUnavailableError(availability.reason)
+        return self.collect_python(n, deadline_ns)
 
 
 def time_calls(call: Callable[[int], object], n: int, deadline_ns: int, batch: int) -> np.ndarray:
