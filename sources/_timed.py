@@ -22,13 +22,8 @@ import numpy as np
 from openentropy.engine.errors import SourceUnavailableError
 
 from .base import Availability, unavailable
-from .timing_source import TimingSource
+from .timing_source import DURATION_STAGES, TimingSource
 
-DURATION_STAGES: tuple[dict[str, Any], ...] = (
-    {"type": "gcd"},
-    {"type": "xor_whiten"},
-    {"type": "lsb"},
-)
 
 
 class PythonTimingSource(TimingSource):

@@ -33,7 +33,7 @@ from pydantic import Field
 from openentropy.engine.errors import SourceUnavailableError
 
 from . import _native
-from ._timed import DURATION_STAGES
+from .timing_source import DURATION_STAGES
 from .base import AVAILABLE, Availability, Category, SourceInfo, unavailable
 from .timing_source import TimingParams, TimingSource
 

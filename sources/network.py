@@ -166,8 +166,14 @@ def _check_name(name: str) -> str:
     return name
 
 
+#: ``params.resolver`` value that means "the first nameserver in resolv_conf".
+SYSTEM_RESOLVER = "system"
+
+
 class DnsParams(TimingParams):
-    resolver: str | None = None  # an IP literal; None: the first nameserver in resolv_conf
+    # an IP literal, or "system" for the first nameserver in resolv_conf. None (the
+    # default): off, because sources send no network traffic unless a profile asks.
+    resolver: str | None = None
     port: int = Field(53, ge=1, le=65535)
     names: tuple[str, ...] = Field(("example.com", "wikipedia.org", "kernel.org"), min_length=1)
     timeout_ms: int = Field(150, ge=1, le=5000)  # per query; available() answers within it
@@ -176,7 +182,7 @@ class DnsParams(TimingParams):
     @field_validator("resolver")
     @classmethod
     def _check_resolver(cls, value: str | None) -> str | None:
-        return _ip_literal(value)
+        return value if value == SYSTEM_RESOLVER else _ip_literal(value)
 
     @field_validator("names")
     @classmethod
@@ -197,19 +203,26 @@ class DnsTiming(PythonTimingSource):
         ),
         category=Category.NETWORK,
         platforms=("linux", "macos"),
-        requirements=("a DNS resolver that answers (resolv.conf or params.resolver)",),
+        requirements=("params.resolver: an IP address or 'system' (resolv.conf); off by default",),
         entropy_rate_estimate=1.0e3,
     )
     Params = DnsParams
 
     def resolver(self) -> str | None:
-        return self.params.resolver or first_nameserver(self.params.resolv_conf)
+        if self.params.resolver == SYSTEM_RESOLVER:
+            return first_nameserver(self.params.resolv_conf)
+        return self.params.resolver
 
     def _configured(self) -> Availability:
         """Whether a resolver address is configured (no traffic)."""
+        if self.params.resolver is None:
+            return unavailable(
+                "off by default (it sends DNS queries over the network): set params.resolver to an IP "
+                f"address, or '{SYSTEM_RESOLVER}' for the first nameserver in {self.params.resolv_conf}"
+            )
         resolver = self.resolver()
         if resolver is None:
-            return unavailable(f"no nameserver in {self.params.resolv_conf} and no params.resolver")
+            return unavailable(f"no nameserver in {self.params.resolv_conf}")
         try:
             _ip_literal(resolver)
         except ValueError:

@@ -30,7 +30,8 @@ from pydantic import Field
 
 from openentropy.engine.errors import SourceUnavailableError
 
-from ._timed import DURATION_STAGES, time_calls
+from ._timed import time_calls
+from .timing_source import DURATION_STAGES
 from .base import AVAILABLE, Availability, Category, EntropySource, SourceInfo, SourceParams, unavailable
 from .timing_source import TimingParams, TimingSource
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import errno
 import os
+import time
 from typing import Any, ClassVar, Literal
 
 import numpy as np
@@ -30,6 +31,19 @@ TIMING_STAGES: tuple[dict[str, Any], ...] = (
     {"type": "xor_whiten"},
     {"type": "lsb"},
 )
+
+
+#: Default extraction for durations (one operation timed per sample): already a
+#: difference of two timestamps, so no ``delta``; otherwise as TIMING_STAGES.
+DURATION_STAGES: tuple[dict[str, Any], ...] = (
+    {"type": "gcd"},
+    {"type": "xor_whiten"},
+    {"type": "lsb"},
+)
+
+
+#: Samples per native call: 8 MiB of uint64 at most, a few ms of the fastest loops.
+NATIVE_BATCH = 1 << 20
 
 
 class TimingParams(SourceParams):
@@ -75,13 +89,25 @@ class TimingSource(EntropySource):
         return self.collect_python(n, deadline_ns)
 
     def collect_native(self, n: int, deadline_ns: int) -> np.ndarray:
-        out = np.empty(n, dtype=np.uint64)
+        """One C call per batch of at most ``NATIVE_BATCH`` samples, until ``n`` or the deadline.
+
+        Batching keeps a request for far more than the deadline allows from reserving
+        memory for all of it.
+        """
         function = getattr(_native.lib, self.native_symbol)
-        taken = function(_native.ffi.from_buffer("uint64_t[]", out), n, deadline_ns, *self.native_args())
-        if taken < 0:
-            code = -taken
-            raise OSError(code, f"{self.name}: {os.strerror(code) if code in errno.errorcode else 'native error'}")
-        return out[:taken]
+        batches = []
+        remaining = n
+        while remaining > 0:
+            out = np.empty(min(remaining, NATIVE_BATCH), dtype=np.uint64)
+            taken = function(_native.ffi.from_buffer("uint64_t[]", out), len(out), deadline_ns, *self.native_args())
+            if taken < 0:
+                code = -taken
+                raise OSError(code, f"{self.name}: {os.strerror(code) if code in errno.errorcode else 'native error'}")
+            batches.append(out[:taken])
+            remaining -= taken
+            if taken < len(out) or time.monotonic_ns() >= deadline_ns:
+                break
+        return batches[0] if len(batches) == 1 else np.concatenate(batches)
 
     def collect_python(self, n: int, deadline_ns: int) -> np.ndarray:
         raise NotImplementedError(f"{self.name} has no pure-Python sampler")

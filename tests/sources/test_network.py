@@ -126,7 +126,8 @@ def test_dns_timing_against_a_fake_loopback_resolver(tmp_path):
     conf = tmp_path / "resolv.conf"
     conf.write_text("nameserver 127.0.0.1\n")
     with FakeResolver() as resolver:
-        source = DnsTiming(DnsTiming.Params(resolv_conf=str(conf), port=resolver.port, names=("a.test", "b.test")))
+        source = DnsTiming(DnsTiming.Params(resolver="system", resolv_conf=str(conf), port=resolver.port,
+                                            names=("a.test", "b.test")))
         assert source.resolver() == LOOPBACK and source.available()
         data, elapsed = _collect(source, 200, 2.0)
     assert data.dtype == np.uint64 and 0 < len(data) <= 200 and elapsed < 2.2
@@ -164,8 +165,10 @@ def test_dns_timing_unreachable_and_unconfigured(tmp_path):
         source.collect(10, time.monotonic_ns() + 10**9)
     empty = tmp_path / "resolv.conf"
     empty.write_text("search lan\n")
-    none = DnsTiming(DnsTiming.Params(resolv_conf=str(empty)))
-    assert none.available().reason == f"no nameserver in {empty} and no params.resolver"
+    none = DnsTiming(DnsTiming.Params(resolver="system", resolv_conf=str(empty)))
+    assert none.available().reason == f"no nameserver in {empty}"
+    off = DnsTiming(DnsTiming.Params())
+    assert off.available().reason.startswith("off by default (it sends DNS queries over the network)")
     with pytest.raises(SourceUnavailableError, match="no nameserver"):
         none.collect(10, time.monotonic_ns() + 10**9)
     with pytest.raises(pydantic.ValidationError, match="not a DNS name"):
