@@ -3,12 +3,13 @@
 Five sources, each a native loop in ``_native/scheduling.c`` (one C call per batch):
 
     sleep_jitter        elapsed ns of a real short sleep (default 50 us)       ~9k samples/s
-    timer_coalescing    lateness (ns) of absolute-deadline wake-ups             ~9k samples/s
-    thread_lifecycle    ticks of pthread_create + pthread_join                  ~10k samples/s
-    sched_yield_timing  ticks of one sched_yield()                              ~1M samples/s
-    pe_core_arithmetic  ticks of a fixed dependent arithmetic chain             ~100k samples/s
+    timer_coalescing    lateness (ns) of absolute-deadline wake-ups             ~10k samples/s
+    thread_lifecycle    ticks of pthread_create + pthread_join                  15k-45k samples/s
+    sched_yield_timing  ticks of one sched_yield()                              0.7M-2.5M samples/s
+    pe_core_arithmetic  ticks of a fixed dependent arithmetic chain             80k-200k samples/s
 
-(rates measured on a 2-vCPU Xeon VM; the sleeping sources are bounded by their sleep.)
+(rates measured on a shared 2-vCPU Xeon VM, which is why they are ranges; the sleeping
+sources are bounded by their sleep plus the 50 us default timer slack.)
 Samples are durations, not timestamps: "ticks" are ``oe_ticks()`` units (the TSC on
 x86, ns elsewhere); the sleeping sources use CLOCK_MONOTONIC ns so that a sample can
 be compared with the requested sleep. The default stages still take deltas first
@@ -58,8 +59,8 @@ class SleepJitterParams(TimingParams):
 
 class SleepJitter(_CheckedTimingSource):
     """Elapsed time of a real ``clock_nanosleep`` of ``sleep_ns``: ~9k samples/s at 50 us
-    (each sleep overshoots by the thread's timer slack, 50 us by default); the Python
-    fallback (``time.sleep``) gives about the same rate."""
+    (each sleep overshoots by about the thread's timer slack, 50 us by default); the
+    Python fallback (``time.sleep``) gives about the same rate."""
 
     info = SourceInfo(
         name="sleep_jitter",
@@ -75,7 +76,7 @@ class SleepJitter(_CheckedTimingSource):
         category=Category.SCHEDULING,
         platforms=("linux",),
         requirements=("native timing core or time.sleep",),
-        entropy_rate_estimate=3.0e4,
+        entropy_rate_estimate=5.0e4,
     )
     Params = SleepJitterParams
     native_symbol = "oe_sleep_jitter"
@@ -115,7 +116,7 @@ class TimerCoalescingParams(TimingParams):
 
 class TimerCoalescing(_CheckedTimingSource):
     """Lateness of ``clock_nanosleep(TIMER_ABSTIME)`` wake-ups on a fixed grid of
-    ``interval_ns``: ~9k samples/s at 100 us. Native only."""
+    ``interval_ns``: ~10k samples/s at 100 us. Native only."""
 
     info = SourceInfo(
         name="timer_coalescing",
@@ -131,7 +132,7 @@ class TimerCoalescing(_CheckedTimingSource):
         category=Category.SCHEDULING,
         platforms=("linux",),
         requirements=("native timing core",),
-        entropy_rate_estimate=3.0e4,
+        entropy_rate_estimate=5.0e4,
     )
     Params = TimerCoalescingParams
     native_symbol = "oe_timer_coalescing"
@@ -148,8 +149,8 @@ def _idle() -> None:
 
 
 class ThreadLifecycle(_CheckedTimingSource):
-    """Time to create and join a thread that does nothing: ~10k samples/s native, ~8k
-    with the Python fallback (``threading.Thread``)."""
+    """Time to create and join a thread that does nothing: 15k-45k samples/s native,
+    ~10k with the Python fallback (``threading.Thread``)."""
 
     info = SourceInfo(
         name="thread_lifecycle",
@@ -164,7 +165,7 @@ class ThreadLifecycle(_CheckedTimingSource):
         category=Category.SCHEDULING,
         platforms=("linux", "macos"),
         requirements=("native timing core or threading",),
-        entropy_rate_estimate=3.0e4,
+        entropy_rate_estimate=8.0e4,
     )
     native_symbol = "oe_thread_lifecycle"
     has_python_fallback = True
@@ -184,8 +185,8 @@ class ThreadLifecycle(_CheckedTimingSource):
 
 
 class SchedYieldTiming(_CheckedTimingSource):
-    """Duration of one ``sched_yield()``: ~1M samples/s native, ~1M/s with the Python
-    fallback (``os.sched_yield``, dominated by the interpreter)."""
+    """Duration of one ``sched_yield()``: 0.7M-2.5M samples/s native, 0.3M-0.8M with
+    the Python fallback (``os.sched_yield``, dominated by the interpreter)."""
 
     info = SourceInfo(
         name="sched_yield_timing",
@@ -201,7 +202,7 @@ class SchedYieldTiming(_CheckedTimingSource):
         category=Category.SCHEDULING,
         platforms=("linux",),
         requirements=("native timing core or os.sched_yield",),
-        entropy_rate_estimate=1.0e6,
+        entropy_rate_estimate=3.0e6,
     )
     native_symbol = "oe_sched_yield_timing"
     has_python_fallback = True
@@ -233,7 +234,7 @@ class PeCoreArithmeticParams(TimingParams):
 
 class PeCoreArithmetic(_CheckedTimingSource):
     """Duration of a fixed dependent arithmetic chain (2048 steps, ~10 us here) with a
-    ``sched_yield`` every 16 samples: ~100k samples/s. Native only: in Python the
+    ``sched_yield`` every 16 samples: 80k-200k samples/s. Native only: in Python the
     interpreter, not the core, would be timed."""
 
     info = SourceInfo(
@@ -250,7 +251,7 @@ class PeCoreArithmetic(_CheckedTimingSource):
         category=Category.SCHEDULING,
         platforms=("linux", "macos"),
         requirements=("native timing core",),
-        entropy_rate_estimate=1.0e5,
+        entropy_rate_estimate=4.0e5,
     )
     Params = PeCoreArithmeticParams
     native_symbol = "oe_pe_core_arithmetic"
