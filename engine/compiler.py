@@ -24,7 +24,6 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from typing import Any
 
-import numpy as np
 from dask.task_spec import DataNode, GraphNode, Task, TaskRef
 
 from openentropy.pipelines.conditioners import as_bytes

@@ -21,23 +21,11 @@ from typing import Any
 import numpy as np
 from pydantic import Field
 
-from ..engine.errors import SourceUnavailableError
 from .base import AVAILABLE, Availability, Category, SourceInfo, unavailable
 from .timing_source import TimingParams, TimingSource
 
 #: PIPE_BUF on Linux: a write up to this size is atomic, so a message is read whole.
 PIPE_MESSAGE_MAX = 4096
-
-
-class _CheckedTimingSource(TimingSource):
-    """A TimingSource whose ``collect`` refuses to run where ``available()`` says no,
-    raising ``SourceUnavailableError`` with the reason instead of failing deeper down."""
-
-    def collect(self, n: int, deadline_ns: int) -> np.ndarray:
-        availability = self.available()
-        if not availability:
-            raise SourceUnavailableError(f"{self.name}: {availability.reason}")
-        return super().collect(n, deadline_ns)
 
 
 class PipeBufferParams(TimingParams):
@@ -48,7 +36,7 @@ class PipeBufferParams(TimingParams):
     two_threads: bool = False
 
 
-class PipeBuffer(_CheckedTimingSource):
+class PipeBuffer(TimingSource):
     """Write+read round trip of a ``message_size``-byte message through a pipe: 0.5M-1.3M
     samples/s in one thread, ~120k/s echoed by a second thread; the Python fallback
     (one thread only, ``os.pipe``) 0.25M-0.55M/s."""
@@ -107,7 +95,7 @@ class PipeBuffer(_CheckedTimingSource):
         return out[:taken]
 
 
-class FutexPingpong(_CheckedTimingSource):
+class FutexPingpong(TimingSource):
     """Two threads pass a token through a futex; each sample is one hand-off's latency
     (waker's clock read before FUTEX_WAKE to the waiter's after FUTEX_WAIT returns),
     alternating directions: 200k-500k samples/s. Native only."""

@@ -32,23 +32,11 @@ from typing import Any
 import numpy as np
 from pydantic import Field
 
-from ..engine.errors import SourceUnavailableError
 from .base import AVAILABLE, Availability, Category, SourceInfo, unavailable
 from .timing_source import TimingParams, TimingSource
 
 _LINUX = sys.platform.startswith("linux")
 _NOT_LINUX = "needs Linux (clock_nanosleep, prctl timer slack)"
-
-
-class _CheckedTimingSource(TimingSource):
-    """A TimingSource whose ``collect`` refuses to run where ``available()`` says no,
-    raising ``SourceUnavailableError`` with the reason instead of failing deeper down."""
-
-    def collect(self, n: int, deadline_ns: int) -> np.ndarray:
-        availability = self.available()
-        if not availability:
-            raise SourceUnavailableError(f"{self.name}: {availability.reason}")
-        return super().collect(n, deadline_ns)
 
 
 class SleepJitterParams(TimingParams):
@@ -57,7 +45,7 @@ class SleepJitterParams(TimingParams):
     sleep_ns: int = Field(50_000, ge=1_000, le=10_000_000)
 
 
-class SleepJitter(_CheckedTimingSource):
+class SleepJitter(TimingSource):
     """Elapsed time of a real ``clock_nanosleep`` of ``sleep_ns``: ~9k samples/s at 50 us
     (each sleep overshoots by about the thread's timer slack, 50 us by default); the
     Python fallback (``time.sleep``) gives about the same rate."""
@@ -114,7 +102,7 @@ class TimerCoalescingParams(TimingParams):
     timer_slack_ns: int = Field(0, ge=0, le=10_000_000)
 
 
-class TimerCoalescing(_CheckedTimingSource):
+class TimerCoalescing(TimingSource):
     """Lateness of ``clock_nanosleep(TIMER_ABSTIME)`` wake-ups on a fixed grid of
     ``interval_ns``: ~10k samples/s at 100 us. Native only."""
 
@@ -148,7 +136,7 @@ def _idle() -> None:
     return None
 
 
-class ThreadLifecycle(_CheckedTimingSource):
+class ThreadLifecycle(TimingSource):
     """Time to create and join a thread that does nothing: 15k-45k samples/s native,
     ~10k with the Python fallback (``threading.Thread``)."""
 
@@ -184,7 +172,7 @@ class ThreadLifecycle(_CheckedTimingSource):
         return out[:taken]
 
 
-class SchedYieldTiming(_CheckedTimingSource):
+class SchedYieldTiming(TimingSource):
     """Duration of one ``sched_yield()``: 0.7M-2.5M samples/s native, 0.3M-0.8M with
     the Python fallback (``os.sched_yield``, dominated by the interpreter)."""
 
@@ -232,7 +220,7 @@ class PeCoreArithmeticParams(TimingParams):
     yield_every: int = Field(16, ge=0, le=1_000_000)
 
 
-class PeCoreArithmetic(_CheckedTimingSource):
+class PeCoreArithmetic(TimingSource):
     """Duration of a fixed dependent arithmetic chain (2048 steps, ~10 us here) with a
     ``sched_yield`` every 16 samples: 80k-200k samples/s. Native only: in Python the
     interpreter, not the core, would be timed."""

@@ -66,7 +66,8 @@ def check_delivers_within_deadline(name: str, source: EntropySource) -> None:
 def check_stops_at_deadline(name: str, source: EntropySource) -> None:
     data, elapsed = collect_timed(source, 50_000_000, 0.1)
     assert elapsed < 0.1 + GRACE_S, f"{name} took {elapsed:.3f} s for a 0.1 s deadline"
-    assert 0 < len(data) < 50_000_000
+    # slow sources (process_table on an idle machine) may have nothing yet after 0.1 s
+    assert len(data) < 50_000_000
 
 
 def check_not_constant(name: str, source: EntropySource) -> None:
