@@ -80,6 +80,9 @@ class CasContention(TimingSource):
         requirements=("native timing core", "2 CPUs"),
         entropy_rate_estimate=2.0e5,
     )
+    #: Min-entropy per symbol the health tests assume (measured with benchmarks/health_calibration.py):
+    #: runs of 85 equal symbols and 224 repeats of one symbol in a 512-window were seen in 15 x 8192 samples here.
+    declared_min_entropy = 0.2
     native_symbol = "oe_cas_contention"
 
     def available_here(self) -> Availability:
@@ -108,6 +111,9 @@ class DenormalTiming(TimingSource):
         requirements=("native timing core",),
         entropy_rate_estimate=1.0e5,
     )
+    #: Min-entropy per symbol the health tests assume (measured with benchmarks/health_calibration.py):
+    #: runs of 10 equal symbols were seen in 15 x 8192 samples here; 0.5 keeps the repetition cutoff (41) four times above that.
+    declared_min_entropy = 0.5
     Params = DenormalTimingParams
     native_symbol = "oe_denormal_timing"
 
