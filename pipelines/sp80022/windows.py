@@ -19,10 +19,16 @@ def window_values(eps: np.ndarray, m: int, cyclic: bool = False) -> np.ndarray:
     if not 1 <= m <= MAX_WINDOW:
         raise ValueError(f"window length must be 1..{MAX_WINDOW}, got {m}")
     n = eps.size
-    ext = np.concatenate([eps, eps[: m - 1]]) if cyclic else eps
     count = n if cyclic else n - m + 1
-    if count <= 0 or ext.size < m:
+    if count <= 0:
         return np.zeros(0, dtype=np.uint32)
+    # sts indexes epsilon[(i+j) % n], so a window longer than n wraps more than once.
+    if not cyclic:
+        ext = eps
+    elif n >= m - 1:
+        ext = np.concatenate([eps, eps[: m - 1]])
+    else:
+        ext = eps[np.arange(n + m - 1) % n]
     values = ext[:count].astype(np.uint32)
     for k in range(1, m):
         values <<= np.uint32(1)
