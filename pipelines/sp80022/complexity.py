@@ -22,7 +22,7 @@ from scipy.special import gammaincc
 
 from openentropy.sources import _native
 
-from .result import TestResult, as_bits, not_applicable, result
+from .result import TestResult, as_bits, make_result, not_applicable
 
 #: Class probabilities pi_0..pi_6, as printed in linearComplexity.c (SP 800-22 3.10).
 LINEAR_COMPLEXITY_PI = (0.01047, 0.03125, 0.12500, 0.50000, 0.25000, 0.06250, 0.020833)
@@ -33,6 +33,15 @@ def _shift_up(words: np.ndarray) -> np.ndarray:
     out = words << np.uint64(1)
     out[1:] |= words[:-1] >> np.uint64(63)
     return out
+
+
+def _parity(words: np.ndarray) -> np.ndarray:
+    """Parity of each uint64 (np.bitwise_count needs numpy >= 2; fold otherwise)."""
+    if hasattr(np, "bitwise_count"):
+        return (np.bitwise_count(words) & 1).astype(bool)
+    for shift in (32, 16, 8, 4, 2, 1):
+        words = words ^ (words >> np.uint64(shift))
+    return (words & np.uint64(1)).astype(bool)
 
 
 def linear_complexities_numpy(blocks: np.ndarray) -> np.ndarray:
@@ -55,7 +64,7 @@ def linear_complexities_numpy(blocks: np.ndarray) -> np.ndarray:
         window = _shift_up(window)
         window[0] |= columns[t]
         folded = np.bitwise_xor.reduce(c & window, axis=0)
-        update = (np.bitwise_count(folded) & 1).astype(bool)
+        update = _parity(folded)
         grow = update & (2 * length <= t)
         previous = c
         c = np.where(update, c ^ d, c)
@@ -98,4 +107,4 @@ def linear_complexity(bits, block_length: int = 500) -> TestResult:
     nu = np.bincount(classes, minlength=7)
     expected = count * np.asarray(LINEAR_COMPLEXITY_PI)
     chi2 = float(np.sum((nu - expected) ** 2 / expected))
-    return result("LinearComplexity", [gammaincc(3.0, chi2 / 2.0)], chi2=chi2, blocks=count, M=m)
+    return make_result("LinearComplexity", [gammaincc(3.0, chi2 / 2.0)], chi2=chi2, blocks=count, M=m)

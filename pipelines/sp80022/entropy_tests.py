@@ -18,7 +18,7 @@ import math
 import numpy as np
 from scipy.special import erfc, gammaincc
 
-from .result import TestResult, as_bits, not_applicable, result
+from .result import TestResult, as_bits, make_result, not_applicable
 from .windows import fold_counts, pattern_counts
 
 
@@ -45,7 +45,7 @@ def approximate_entropy(bits, block_length: int = 10) -> TestResult:
     chi2 = 2.0 * n * (math.log(2) - apen)
     recommended = m <= int(math.log(n) / math.log(2) - 5)
     p = gammaincc(2.0 ** (m - 1), chi2 / 2.0)
-    return result("ApproximateEntropy", [p], ApEn=apen, chi2=chi2, m_recommended=int(recommended))
+    return make_result("ApproximateEntropy", [p], ApEn=apen, chi2=chi2, m_recommended=int(recommended))
 
 
 def _psi2(counts: np.ndarray, n: int) -> float:
@@ -74,7 +74,7 @@ def serial(bits, block_length: int = 16) -> TestResult:
     del2 = psi[0] - 2.0 * psi[1] + psi[2]
     p1 = gammaincc(2.0 ** (m - 1) / 2, del1 / 2.0)
     p2 = gammaincc(2.0 ** (m - 2) / 2, del2 / 2.0)
-    return result("Serial", [p1, p2], ("p_value1", "p_value2"), del1=del1, del2=del2)
+    return make_result("Serial", [p1, p2], ("p_value1", "p_value2"), del1=del1, del2=del2)
 
 
 #: Smallest n for each L = 6..16 (universal.c: n >= 1010 * 2^L * L, rounded as sts has it).
@@ -120,4 +120,4 @@ def universal(bits) -> TestResult:
     c = 0.7 - 0.8 / L + (4 + 32 / L) * k ** (-3 / L) / 15
     sigma = c * math.sqrt(UNIVERSAL_VARIANCE[L] / k)
     arg = abs(phi - UNIVERSAL_EXPECTED[L]) / (math.sqrt(2) * sigma)
-    return result("Universal", [erfc(arg)], phi=phi, L=L, Q=q, K=k, sigma=sigma)
+    return make_result("Universal", [erfc(arg)], phi=phi, L=L, Q=q, K=k, sigma=sigma)

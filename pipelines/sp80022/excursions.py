@@ -18,7 +18,7 @@ import math
 import numpy as np
 from scipy.special import erfc, gammaincc
 
-from .result import TestResult, as_bits, not_applicable, result
+from .result import TestResult, as_bits, make_result, not_applicable
 
 STATES = (-4, -3, -2, -1, 1, 2, 3, 4)
 VARIANT_STATES = tuple(x for x in range(-9, 10) if x != 0)
@@ -73,7 +73,7 @@ def random_excursions(bits) -> TestResult:
         chi2 = float(np.sum((nu - expected) ** 2 / expected))
         chi2s[f"chi2[x={x}]"] = chi2
         p_values.append(gammaincc(2.5, chi2 / 2.0))
-    return result(name, p_values, tuple(f"x={x}" for x in STATES), J=cycles, **chi2s)
+    return make_result(name, p_values, tuple(f"x={x}" for x in STATES), J=cycles, **chi2s)
 
 
 def random_excursions_variant(bits) -> TestResult:
@@ -93,4 +93,4 @@ def random_excursions_variant(bits) -> TestResult:
     visits = np.bincount(near, minlength=19)
     p_values = [erfc(abs(visits[x + 9] - cycles) / math.sqrt(2.0 * cycles * (4.0 * abs(x) - 2))) for x in VARIANT_STATES]
     counts = {f"visits[x={x}]": visits[x + 9] for x in VARIANT_STATES}
-    return result(name, p_values, tuple(f"x={x}" for x in VARIANT_STATES), J=cycles, **counts)
+    return make_result(name, p_values, tuple(f"x={x}" for x in VARIANT_STATES), J=cycles, **counts)

@@ -12,7 +12,7 @@ import math
 import numpy as np
 from scipy.special import erfc, gammaincc, ndtr
 
-from .result import TestResult, as_bits, not_applicable, result
+from .result import TestResult, as_bits, make_result, not_applicable
 
 
 def frequency(bits) -> TestResult:
@@ -26,7 +26,7 @@ def frequency(bits) -> TestResult:
         return not_applicable("Frequency", "empty sequence")
     s_n = 2 * int(np.count_nonzero(eps)) - n
     s_obs = abs(s_n) / math.sqrt(n)
-    return result("Frequency", [erfc(s_obs / math.sqrt(2))], sum=s_n, s_obs=s_obs)
+    return make_result("Frequency", [erfc(s_obs / math.sqrt(2))], sum=s_n, s_obs=s_obs)
 
 
 def block_frequency(bits, block_length: int = 128) -> TestResult:
@@ -45,7 +45,7 @@ def block_frequency(bits, block_length: int = 128) -> TestResult:
     ones = eps[: blocks * m].reshape(blocks, m).sum(axis=1, dtype=np.int64)
     v = ones / m - 0.5
     chi2 = 4.0 * m * float(np.sum(v * v))
-    return result("BlockFrequency", [gammaincc(blocks / 2.0, chi2 / 2.0)], chi2=chi2, blocks=blocks, M=m)
+    return make_result("BlockFrequency", [gammaincc(blocks / 2.0, chi2 / 2.0)], chi2=chi2, blocks=blocks, M=m)
 
 
 def _c_div(a: int, b: int) -> int:
@@ -85,7 +85,7 @@ def cumulative_sums(bits) -> TestResult:
     total = int(walk[-1])
     z_forward = max(high, -low)
     z_reverse = max(high - total, total - low)
-    return result(
+    return make_result(
         "CumulativeSums",
         [cusum_p_value(z_forward, n), cusum_p_value(z_reverse, n)],
         ("forward", "reverse"),

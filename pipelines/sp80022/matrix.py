@@ -12,7 +12,7 @@ import math
 
 import numpy as np
 
-from .result import TestResult, as_bits, not_applicable, result
+from .result import TestResult, as_bits, make_result, not_applicable
 
 ROWS = COLS = 32
 
@@ -74,4 +74,4 @@ def rank(bits) -> TestResult:
     f31 = int(np.count_nonzero(ranks == 31))
     f30 = count - f32 - f31
     chi2 = sum((f - count * p) ** 2 / (count * p) for f, p in ((f32, p32), (f31, p31), (f30, p30)))
-    return result("Rank", [math.exp(-chi2 / 2.0)], chi2=chi2, matrices=count, F32=f32, F31=f31, F30=f30)
+    return make_result("Rank", [math.exp(-chi2 / 2.0)], chi2=chi2, matrices=count, F32=f32, F31=f31, F30=f30)

@@ -58,7 +58,7 @@ class TestResult:
             raise KeyError(f"{self.name} has no P-value labelled {label!r}; labels: {', '.join(self.labels)}") from None
 
 
-def result(name: str, p_values, labels=("",), **statistics: float) -> TestResult:
+def make_result(name: str, p_values, labels=("",), **statistics: float) -> TestResult:
     """An applicable result; P-values and statistics become plain floats."""
     return TestResult(
         name=name,

@@ -12,7 +12,7 @@ import math
 import numpy as np
 from scipy.special import erfc, gammaincc
 
-from .result import TestResult, as_bits, not_applicable, result
+from .result import TestResult, as_bits, make_result, not_applicable
 
 #: (min n, M, class values v_0..v_K, probabilities) from longestRunOfOnes.c, which
 #: prints the probabilities of SP 800-22 section 3.4 to these digits; sts uses the
@@ -37,10 +37,10 @@ def runs(bits) -> TestResult:
         return not_applicable("Runs", f"{n} bits: runs need at least 2")
     pi = np.count_nonzero(eps) / n
     if abs(pi - 0.5) > 2.0 / math.sqrt(n):
-        return result("Runs", [0.0], pi=pi, prerequisite_met=0)
+        return make_result("Runs", [0.0], pi=pi, prerequisite_met=0)
     v_obs = 1 + int(np.count_nonzero(eps[1:] != eps[:-1]))
     arg = abs(v_obs - 2.0 * n * pi * (1 - pi)) / (2.0 * pi * (1 - pi) * math.sqrt(2 * n))
-    return result("Runs", [erfc(arg)], pi=pi, V_obs=v_obs, prerequisite_met=1)
+    return make_result("Runs", [erfc(arg)], pi=pi, V_obs=v_obs, prerequisite_met=1)
 
 
 def longest_runs(blocks: np.ndarray) -> np.ndarray:
@@ -73,4 +73,4 @@ def longest_run_of_ones(bits) -> TestResult:
     nu = np.bincount(classes, minlength=k + 1)
     expected = blocks * np.asarray(probabilities)
     chi2 = float(np.sum((nu - expected) ** 2 / expected))
-    return result("LongestRun", [gammaincc(k / 2.0, chi2 / 2.0)], chi2=chi2, M=m, blocks=blocks)
+    return make_result("LongestRun", [gammaincc(k / 2.0, chi2 / 2.0)], chi2=chi2, M=m, blocks=blocks)

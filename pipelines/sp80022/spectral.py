@@ -16,7 +16,7 @@ import math
 import numpy as np
 from scipy.special import erfc
 
-from .result import TestResult, as_bits, not_applicable, result
+from .result import TestResult, as_bits, make_result, not_applicable
 
 #: ln(1/0.05) as written in discreteFourierTransform.c.
 LN_20 = 2.995732274
@@ -34,4 +34,4 @@ def discrete_fourier_transform(bits) -> TestResult:
     n1 = int(np.count_nonzero(magnitudes < threshold))
     n0 = 0.95 * n / 2.0
     d = (n1 - n0) / math.sqrt(n / 4.0 * 0.95 * 0.05)
-    return result("FFT", [erfc(abs(d) / math.sqrt(2.0))], N1=n1, N0=n0, d=d, threshold=threshold)
+    return make_result("FFT", [erfc(abs(d) / math.sqrt(2.0))], N1=n1, N0=n0, d=d, threshold=threshold)

@@ -20,7 +20,7 @@ from functools import lru_cache
 import numpy as np
 from scipy.special import gammaincc, gammaln
 
-from .result import TestResult, as_bits, not_applicable, result
+from .result import TestResult, as_bits, make_result, not_applicable
 from .windows import window_values
 
 
@@ -78,7 +78,7 @@ def non_overlapping_template_matching(bits, template_length: int = 9, blocks: in
     chi2 = np.sum((w - lam) ** 2, axis=0) / var
     p = gammaincc(blocks / 2.0, chi2 / 2.0)
     stats = {"lambda": lam, "variance": var, "M": block_length}
-    return result(name, p, chosen, **stats)
+    return make_result(name, p, chosen, **stats)
 
 
 def overlapping_probabilities(eta: float, k: int) -> np.ndarray:
@@ -122,4 +122,4 @@ def overlapping_template_matching(bits, template_length: int = 9, block_length: 
     w = np.count_nonzero(_block_windows(eps, m, count, big_m) == ones, axis=1)
     nu = np.bincount(np.minimum(w, k), minlength=k + 1)
     chi2 = float(np.sum((nu - count * pi) ** 2 / (count * pi)))
-    return result(name, [gammaincc(k / 2.0, chi2 / 2.0)], chi2=chi2, blocks=count, eta=eta)
+    return make_result(name, [gammaincc(k / 2.0, chi2 / 2.0)], chi2=chi2, blocks=count, eta=eta)

@@ -107,3 +107,11 @@ def test_native_and_numpy_berlekamp_massey_agree():
 def test_native_core_rejects_bad_arguments():
     out = _native.ffi.new("int32_t[1]")
     assert _native.lib.oe_sp80022_linear_complexity(_native.ffi.new("uint8_t[1]"), 1, 0, out) == -22
+
+
+def test_numpy_berlekamp_massey_without_bitwise_count(monkeypatch):
+    """numpy < 2 has no bitwise_count; the parity then folds shifts."""
+    blocks = np.random.default_rng(8).integers(0, 2, (64, 100), dtype=np.uint8)
+    expected = linear_complexities_numpy(blocks)
+    monkeypatch.delattr(np, "bitwise_count", raising=False)
+    assert linear_complexities_numpy(blocks).tolist() == expected.tolist()
