@@ -45,8 +45,8 @@ def test_run_paranoid_by_name_with_json_summary():
 
 def test_rounds_option_replaces_the_profile_limits():
     result = oe("run", "default", "--rounds", "2", "--json")
-    # default's run.bytes is 1024; --rounds 2 replaces it: two rounds of 4096 bytes
-    assert result.returncode == 0 and len(result.stdout) == 2 * 4096
+    # default's run.bytes is 1024; --rounds 2 replaces it: two rounds of 64 KiB
+    assert result.returncode == 0 and len(result.stdout) == 2 * 65536
     assert json.loads(result.stderr)["rounds"] == 2
 
 
