@@ -4,7 +4,13 @@ import importlib
 
 import pytest
 
-PACKAGES = ["openentropy.engine", "openentropy.sources", "openentropy.pipelines", "openentropy.shell"]
+PACKAGES = [
+    "openentropy.engine",
+    "openentropy.sources",
+    "openentropy.pipelines",
+    "openentropy.pipelines.estimators",
+    "openentropy.shell",
+]
 
 
 @pytest.mark.parametrize("package", PACKAGES)

@@ -19,8 +19,8 @@ from .symbols import to_bits, translate
 from .tuples import lrs, t_tuple
 
 __all__ = [
-    "ESTIMATOR_NAMES",
     "Assessment",
+    "ESTIMATOR_NAMES",
     "Estimate",
     "assess",
     "collision",

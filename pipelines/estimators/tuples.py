@@ -68,7 +68,7 @@ def t_tuple(symbols: np.ndarray, k: int | None = None, counts=None) -> Estimate:
     u = _cutoff(v, q)
     if u == 1:
         return Estimate("t-Tuple", None, {"messages": ("No strings are repeated 35 times.",)})
-    p_max = max((q[w] / (n - w + 1)) ** (1.0 / w) for w in range(1, u))
+    p_max = max((int(q[w]) / (n - w + 1)) ** (1.0 / w) for w in range(1, u))
     p_u = upper_bound(p_max, n)
     return Estimate("t-Tuple", -math.log2(p_u), {"t": u - 1, "p-hat_max": p_max, "p_u": p_u})
 
