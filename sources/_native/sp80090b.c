@@ -6,7 +6,7 @@
  *   2. collision    6.3.2, the walk that finds the collision times t_i
  *      multi_mcw    6.3.7, windows 63/255/1023/4095
  *   3. lag          6.3.8, D = 128
- *   4. hash table   per context length: prefixes, and (prefix, next symbol) counts
+ *   4. context trie the contexts of non-binary MultiMMC and LZ78Y, read backwards
  *   5. multi_mmc    6.3.9, D = 16, 100,000 entries per order
  *   6. lz78y        6.3.10, B = 16, 65,536 prefixes
  *
@@ -459,141 +459,181 @@ int oe_sp80090b_lag(const uint8_t *s, int64_t n, int32_t k, int64_t *out)
     return k == 2 ? lag_binary(s, n, out) : lag_general(s, n, out);
 }
 
-/* ---------------------------------------------------------------- 4. hash table */
+/* ---------------------------------------------------------------- 4. context trie */
 
-/* Open addressing, linear probing, doubling at half load. Keys are up to 16 symbol bytes
- * (a, b) and, for counts, the following symbol y. A prefix slot keeps v = the highest count
- * after that prefix and y = the predicted symbol (ea_non_iid's PostfixDictionary: a count that
- * reaches the best, from a larger symbol, takes over the prediction). A count slot keeps v. */
+/* Contexts of the non-binary MultiMMC and LZ78Y, as a trie read backwards from the newest
+ * symbol: the node at depth j under path s[i-1], s[i-2], ..., s[i-j] is the context
+ * (s[i-j], ..., s[i-1]). One step's lookups are then one walk down that stops at the first
+ * missing child, instead of one hash lookup per context length. A node exists for every
+ * context in a dictionary and for its suffixes ("structural" nodes, in_dict = 0), so a
+ * missing child means no longer context is in any dictionary either.
+ *
+ * Each node keeps ea_non_iid's PostfixDictionary state: counts of the symbols seen after
+ * its context (in `count`), the highest count `best`, and the prediction `pred`, which a
+ * count takes over when it reaches the best from a larger symbol. */
+
 typedef struct {
-    uint64_t a, b;
+    uint64_t key; /* 0: empty */
     int64_t v;
-    uint8_t y, used;
-} slot_t;
+} kv_t;
 
 typedef struct {
-    slot_t *slot;
+    kv_t *slot;
     uint64_t mask;
     int64_t used;
-} table_t;
+} map_t; /* open addressing, linear probing, doubled at half load */
 
-/* One context length: its prefixes, and its (prefix, symbol) counts. */
-typedef struct {
-    table_t prefixes, counts;
-} level_t;
-
-static uint64_t mix(uint64_t a, uint64_t b, uint64_t y)
+static uint64_t hash64(uint64_t x)
 {
-    uint64_t h = (a ^ (b * 0xC2B2AE3D27D4EB4FULL) ^ (y << 56)) * 0x9E3779B97F4A7C15ULL;
-    h ^= h >> 29;
-    h *= 0xBF58476D1CE4E5B9ULL;
-    return h ^ (h >> 32);
+    x ^= x >> 33;
+    x *= 0xFF51AFD7ED558CCDULL;
+    x ^= x >> 33;
+    x *= 0xC4CEB9FE1A85EC53ULL;
+    return x ^ (x >> 33);
 }
 
-static int table_init(table_t *t, uint64_t size)
+static int map_init(map_t *m, uint64_t size)
 {
-    t->slot = calloc(size, sizeof(slot_t));
-    t->mask = size - 1;
-    t->used = 0;
-    return t->slot ? 0 : -1;
+    m->slot = calloc(size, sizeof(kv_t));
+    m->mask = size - 1;
+    m->used = 0;
+    return m->slot ? 0 : -1;
 }
 
-static slot_t *table_probe(const table_t *t, uint64_t a, uint64_t b, uint8_t y, int with_y)
+static kv_t *map_probe(const map_t *m, uint64_t key)
 {
-    uint64_t h = mix(a, b, with_y ? (uint64_t)y + 1 : 0) & t->mask;
-    while (t->slot[h].used && !(t->slot[h].a == a && t->slot[h].b == b && (!with_y || t->slot[h].y == y)))
-        h = (h + 1) & t->mask;
-    return &t->slot[h];
+    uint64_t h = hash64(key) & m->mask;
+    while (m->slot[h].key && m->slot[h].key != key) h = (h + 1) & m->mask;
+    return &m->slot[h];
 }
 
-/* The slot for the key, filled (used = 1) if it was new; NULL without memory. */
-static slot_t *table_get(table_t *t, uint64_t a, uint64_t b, uint8_t y, int with_y)
+/* The slot of key, inserted with v = 0 if absent and create; NULL if absent (or no memory). */
+static kv_t *map_get(map_t *m, uint64_t key, int create)
 {
-    slot_t *p = table_probe(t, a, b, y, with_y);
-    if (p->used) return p;
-    if ((uint64_t)(t->used + 1) * 2 > t->mask + 1) {
-        table_t bigger;
+    kv_t *p = map_probe(m, key);
+    if (p->key || !create) return p->key ? p : NULL;
+    if ((uint64_t)(m->used + 1) * 2 > m->mask + 1) {
+        map_t bigger;
         uint64_t h;
-        if (table_init(&bigger, (t->mask + 1) * 2) != 0) return NULL;
-        for (h = 0; h <= t->mask; h++)
-            if (t->slot[h].used) *table_probe(&bigger, t->slot[h].a, t->slot[h].b, t->slot[h].y, with_y) = t->slot[h];
-        bigger.used = t->used;
-        free(t->slot);
-        *t = bigger;
-        p = table_probe(t, a, b, y, with_y);
+        if (map_init(&bigger, (m->mask + 1) * 2) != 0) return NULL;
+        for (h = 0; h <= m->mask; h++)
+            if (m->slot[h].key) *map_probe(&bigger, m->slot[h].key) = m->slot[h];
+        bigger.used = m->used;
+        free(m->slot);
+        *m = bigger;
+        p = map_probe(m, key);
     }
-    p->a = a;
-    p->b = b;
-    p->y = with_y ? y : 0;
+    p->key = key;
     p->v = 0;
-    p->used = 1;
-    t->used++;
+    m->used++;
     return p;
 }
 
-static int levels_init(level_t *lv, int count)
+#define TRIE_DEPTH 17 /* contexts of 1..16 symbols (both predictors use at most 16) */
+
+/* One map pair per depth keeps the hot short contexts in small, cache-friendly tables. */
+typedef struct {
+    map_t child[TRIE_DEPTH], count[TRIE_DEPTH]; /* keys ((node << 8) | symbol) + 1 */
+    int64_t *best;
+    uint8_t *pred, *in_dict;
+    int64_t nodes, cap;
+    int failed;
+} trie_t;
+
+/* deep_size: starting table size for depths >= 3, where a predictor's cap says the
+ * tables will grow to (growing by doubling costs as much again in rehashing). */
+static int trie_init(trie_t *t, uint64_t deep_size)
 {
-    int i, rc = 0;
-    memset(lv, 0, sizeof(level_t) * (size_t)count);
-    for (i = 0; i < count; i++)
-        if (table_init(&lv[i].prefixes, 64) || table_init(&lv[i].counts, 256)) rc = -1;
-    return rc;
+    int j;
+    memset(t, 0, sizeof(*t));
+    t->cap = 4096;
+    t->nodes = 1; /* the root, the empty context */
+    t->best = calloc((size_t)t->cap, sizeof(int64_t));
+    t->pred = calloc((size_t)t->cap, 1);
+    t->in_dict = calloc((size_t)t->cap, 1);
+    if (!t->best || !t->pred || !t->in_dict) return -1;
+    for (j = 0; j < TRIE_DEPTH; j++)
+        if (map_init(&t->child[j], j >= 3 ? deep_size : 64) || map_init(&t->count[j], j >= 3 ? deep_size : 64)) return -1;
+    return 0;
 }
 
-static void levels_free(level_t *lv, int count)
+static void trie_free(trie_t *t)
 {
-    int i;
-    for (i = 0; i < count; i++) {
-        free(lv[i].prefixes.slot);
-        free(lv[i].counts.slot);
+    int j;
+    for (j = 0; j < TRIE_DEPTH; j++) {
+        free(t->child[j].slot);
+        free(t->count[j].slot);
     }
+    free(t->best);
+    free(t->pred);
+    free(t->in_dict);
 }
 
-static void context_key(const uint8_t *x, int len, uint64_t *a, uint64_t *b)
+static uint64_t trie_key(int64_t node, uint8_t symbol)
 {
-    uint8_t buf[16] = {0};
-    memcpy(buf, x, (size_t)len);
-    memcpy(a, buf, 8);
-    memcpy(b, buf + 8, 8);
+    return (((uint64_t)node << 8) | symbol) + 1;
 }
 
-/* Count y after the prefix in slot p (key a, b); a new (prefix, y) pair is made only if
- * make_new. Returns 1 if a pair was made, 0 if not, -1 without memory. */
-static int level_count(level_t *lv, slot_t *p, uint8_t y, int make_new)
+/* Child (at depth) of node by symbol, created if create; -1 if absent (or no memory). */
+static int64_t trie_child(trie_t *t, int64_t node, uint8_t symbol, int depth, int create)
 {
-    slot_t *q;
-    if (!make_new) {
-        q = table_probe(&lv->counts, p->a, p->b, y, 1);
-        if (!q->used) return 0;
-    } else if (!(q = table_get(&lv->counts, p->a, p->b, y, 1))) {
+    kv_t *p;
+    if (node < 0) return -1;
+    if (!create) {
+        p = map_get(&t->child[depth], trie_key(node, symbol), 0);
+        return p ? p->v : -1;
+    }
+    if (!(p = map_get(&t->child[depth], trie_key(node, symbol), 1))) {
+        t->failed = 1;
         return -1;
     }
-    q->v++;
-    if (q->v > p->v || (q->v == p->v && y > p->y)) {
-        p->y = y;
-        p->v = q->v;
+    if (p->v == 0) { /* new: the root is never a child, so 0 marks a fresh slot */
+        if (t->nodes == t->cap) {
+            int64_t *nb = realloc(t->best, sizeof(int64_t) * (size_t)t->cap * 2);
+            uint8_t *np = nb ? realloc(t->pred, (size_t)t->cap * 2) : NULL;
+            uint8_t *nd = np ? realloc(t->in_dict, (size_t)t->cap * 2) : NULL;
+            if (nb) t->best = nb;
+            if (np) t->pred = np;
+            if (!nd) {
+                t->failed = 1;
+                return -1;
+            }
+            t->in_dict = nd;
+            t->cap *= 2;
+        }
+        t->best[t->nodes] = 0;
+        t->pred[t->nodes] = 0;
+        t->in_dict[t->nodes] = 0;
+        p->v = t->nodes++;
     }
-    return q->v == 1;
+    return p->v;
 }
 
-/* Count y after the len symbols at x, creating the prefix; 1 made, -1 without memory. */
-static int level_add(level_t *lv, const uint8_t *x, int len, uint8_t y)
+/* The node of the len symbols ending just before end (end[-1] first), created if absent. */
+static int64_t trie_path(trie_t *t, const uint8_t *end, int len)
 {
-    uint64_t a, b;
-    slot_t *p;
-    context_key(x, len, &a, &b);
-    if (!(p = table_get(&lv->prefixes, a, b, 0, 0))) return -1;
-    return level_count(lv, p, y, 1);
+    int64_t node = 0;
+    int j;
+    for (j = 1; j <= len && node >= 0; j++) node = trie_child(t, node, end[-j], j, 1);
+    return node;
 }
 
-/* The prefix slot of the len symbols at x, or NULL. */
-static slot_t *level_find(level_t *lv, const uint8_t *x, int len)
+/* Count y after the context of node (at depth); a new pair only if make_new. 1 if made. */
+static int trie_count(trie_t *t, int64_t node, int depth, uint8_t y, int make_new)
 {
-    uint64_t a, b;
-    slot_t *p;
-    context_key(x, len, &a, &b);
-    p = table_probe(&lv->prefixes, a, b, 0, 0);
-    return p->used ? p : NULL;
+    kv_t *p;
+    if (node < 0) return 0;
+    p = map_get(&t->count[depth], trie_key(node, y), make_new);
+    if (!p) {
+        if (make_new) t->failed = 1;
+        return 0;
+    }
+    p->v++;
+    if (p->v > t->best[node] || (p->v == t->best[node] && y > t->pred[node])) {
+        t->pred[node] = y;
+        t->best[node] = p->v;
+    }
+    return p->v == 1;
 }
 
 /* ---------------------------------------------------------------- 5. multi_mmc */
@@ -659,37 +699,41 @@ done:
     return rc;
 }
 
+
 int oe_sp80090b_multi_mmc(const uint8_t *s, int64_t n, int32_t k, int64_t *out)
 {
-    level_t lv[MMC_D];
+    trie_t t;
     int64_t score[MMC_D] = {0}, entries[MMC_D] = {0};
     int64_t i, d, winner = 0, c = 0, run = 0, maxrun = 0;
-    int rc = 0, made;
+    int rc = 0;
     if (n < 3) return 1;
     if (k == 2) {
         if (n < MMC_D + 2) return 1; /* the binary path needs its start-up symbols */
         return mmc_binary(s, n, out);
     }
-    if (levels_init(lv, MMC_D) != 0) {
-        levels_free(lv, MMC_D);
+    if (trie_init(&t, (uint64_t)1 << 18) != 0) { /* 100,000 entries at half load */
+        trie_free(&t);
         return -1;
     }
-    for (d = 0; d < MMC_D && d < n - 2; d++) {
-        if (level_add(&lv[d], s, (int)d + 1, s[d + 1]) < 0) rc = -1;
+    for (d = 0; d < MMC_D && d < n - 2; d++) { /* the contexts s[0..d], each followed by s[d+1] */
+        int64_t node = trie_path(&t, s + d + 1, (int)d + 1);
+        if (node >= 0) t.in_dict[node] = 1;
+        trie_count(&t, node, (int)d + 1, s[d + 1], 1);
         entries[d] = 1;
     }
-    for (i = 2; i < n && rc == 0; i++) {
+    for (i = 2; i < n && !t.failed; i++) {
         int found = 0;
-        int64_t cur_winner = winner;
-        slot_t *p = NULL;
+        /* cur: the node of the d symbols before s[i] (-1: not looked up); node: of d + 1 */
+        int64_t cur_winner = winner, cur = 0, node = -1;
         for (d = 0; d < MMC_D && i - 2 >= d; d++) {
-            const uint8_t *x = s + i - d - 1;
             if (d == 0 || found) {
-                p = level_find(&lv[d], x, (int)d + 1);
-                found = p != NULL;
+                node = trie_child(&t, cur, s[i - d - 1], (int)d + 1, 0);
+                found = node >= 0 && t.in_dict[node];
+            } else {
+                node = -1;
             }
             if (found) {
-                if (p->y == s[i]) {
+                if (t.pred[node] == s[i]) {
                     if (++score[d] >= score[winner]) winner = d;
                     if (d == cur_winner) {
                         c++;
@@ -698,19 +742,21 @@ int oe_sp80090b_multi_mmc(const uint8_t *s, int64_t n, int32_t k, int64_t *out)
                 } else if (d == cur_winner) {
                     run = 0;
                 }
-                made = level_count(&lv[d], p, s[i], entries[d] < MMC_MAX_ENTRIES);
-                if (made < 0) rc = -1;
-                entries[d] += made > 0;
+                entries[d] += trie_count(&t, node, (int)d + 1, s[i], entries[d] < MMC_MAX_ENTRIES);
             } else if (entries[d] < MMC_MAX_ENTRIES) {
-                if (level_add(&lv[d], x, (int)d + 1, s[i]) < 0) rc = -1;
+                node = cur >= 0 ? trie_child(&t, cur, s[i - d - 1], (int)d + 1, 1) : trie_path(&t, s + i, (int)d + 1);
+                if (node >= 0) t.in_dict[node] = 1;
+                trie_count(&t, node, (int)d + 1, s[i], 1);
                 entries[d]++;
             }
+            cur = node;
         }
     }
+    if (t.failed) rc = -1;
     out[0] = c;
     out[1] = n - 2;
     out[2] = maxrun;
-    levels_free(lv, MMC_D);
+    trie_free(&t);
     return rc;
 }
 
@@ -767,36 +813,47 @@ done:
     return rc;
 }
 
+
 int oe_sp80090b_lz78y(const uint8_t *s, int64_t n, int32_t k, int64_t *out)
 {
-    level_t lv[LZ_B + 1]; /* lv[j]: contexts of j symbols; lv[0] unused */
-    int64_t i, j, size = 0, c = 0, run = 0, maxrun = 0;
+    trie_t t;
+    int64_t i, j, size = 0, c = 0, run = 0, maxrun = 0, node[LZ_B + 1];
     int rc = 0;
     if (n < LZ_B + 2) return 1;
     if (k == 2) return lz78y_binary(s, n, out);
-    if (levels_init(lv, LZ_B + 1) != 0) {
-        levels_free(lv, LZ_B + 1);
+    if (trie_init(&t, 1024) != 0) {
+        trie_free(&t);
         return -1;
     }
-    for (j = 1; j <= LZ_B; j++) {
-        if (level_add(&lv[j], s + LZ_B - j, (int)j, s[LZ_B]) < 0) rc = -1;
+    for (j = 1; j <= LZ_B; j++) { /* the contexts ending at s[15], each followed by s[16] */
+        int64_t p = trie_path(&t, s + LZ_B, (int)j);
+        if (p >= 0) t.in_dict[p] = 1;
+        trie_count(&t, p, (int)j, s[LZ_B], 1);
         size++;
     }
-    for (i = LZ_B + 1; i < n && rc == 0; i++) {
+    for (i = LZ_B + 1; i < n && !t.failed; i++) {
         int have = 0;
         uint8_t pred = 0;
         int64_t maxcount = 0;
-        for (j = LZ_B; j > 0; j--) {
-            slot_t *p = level_find(&lv[j], s + i - j, (int)j);
-            if (p) {
-                if (p->v > maxcount) {
-                    maxcount = p->v;
-                    pred = p->y;
-                    have = 1;
-                }
-                if (level_count(&lv[j], p, s[i], 1) < 0) rc = -1;
+        /* node[j]: the context of the j symbols before s[i], if it is in the dictionary */
+        node[0] = 0;
+        for (j = 1; j <= LZ_B && node[j - 1] >= 0; j++) node[j] = trie_child(&t, node[j - 1], s[i - j], (int)j, 0);
+        for (; j <= LZ_B; j++) node[j] = -1;
+        for (j = 1; j <= LZ_B; j++) { /* the longest context holding the highest count predicts */
+            if (node[j] < 0 || !t.in_dict[node[j]]) continue;
+            if (t.best[node[j]] >= maxcount) {
+                maxcount = t.best[node[j]];
+                pred = t.pred[node[j]];
+                have = 1;
+            }
+        }
+        for (j = LZ_B; j > 0; j--) { /* longest first: new contexts stop at the size cap */
+            if (node[j] >= 0 && t.in_dict[node[j]]) {
+                trie_count(&t, node[j], (int)j, s[i], 1);
             } else if (size < LZ_MAX_DICT) {
-                if (level_add(&lv[j], s + i - j, (int)j, s[i]) < 0) rc = -1;
+                int64_t p = trie_path(&t, s + i, (int)j);
+                if (p >= 0) t.in_dict[p] = 1;
+                trie_count(&t, p, (int)j, s[i], 1);
                 size++;
             }
         }
@@ -807,9 +864,10 @@ int oe_sp80090b_lz78y(const uint8_t *s, int64_t n, int32_t k, int64_t *out)
             run = 0;
         }
     }
+    if (t.failed) rc = -1;
     out[0] = c;
     out[1] = n - LZ_B - 1;
     out[2] = maxrun;
-    levels_free(lv, LZ_B + 1);
+    trie_free(&t);
     return rc;
 }
