@@ -255,6 +255,39 @@ void oe_sp80090b_collision(const uint8_t *s, int64_t n, int64_t *out)
 
 #define MCW_WINDOWS 4
 
+/* Binary data: once window j holds its W[j] bits (W odd, so never a tie) its most common
+ * value is the majority bit, which a running count of ones gives. The general path's
+ * start-up (window j counts s[0..W[j]-1] until i reaches W[j]) only matters for windows
+ * that cannot yet be the winner, so the results are the same. */
+static int mcw_binary(const uint8_t *s, int64_t n, int64_t *out)
+{
+    static const int64_t W[MCW_WINDOWS] = {63, 255, 1023, 4095};
+    int64_t ones[MCW_WINDOWS] = {0}, score[MCW_WINDOWS] = {0}, i, j, c = 0, run = 0, maxrun = 0;
+    int winner = 0;
+    for (j = 0; j < MCW_WINDOWS; j++)
+        for (i = 0; i < W[j]; i++) ones[j] += s[i];
+    for (i = W[0]; i < n; i++) {
+        const int x = s[i];
+        int pred[MCW_WINDOWS];
+        for (j = 0; j < MCW_WINDOWS; j++) pred[j] = 2 * ones[j] > W[j];
+        if (pred[winner] == x) {
+            c++;
+            if (++run > maxrun) maxrun = run;
+        } else {
+            run = 0;
+        }
+        for (j = 0; j < MCW_WINDOWS; j++) {
+            if (i < W[j]) break; /* windows are sorted: the rest are not full yet */
+            if (pred[j] == x && ++score[j] >= score[winner]) winner = (int)j;
+            ones[j] += x - s[i - W[j]];
+        }
+    }
+    out[0] = c;
+    out[1] = n - W[0];
+    out[2] = maxrun;
+    return 0;
+}
+
 int oe_sp80090b_multi_mcw(const uint8_t *s, int64_t n, int32_t k, int64_t *out)
 {
     static const int64_t W[MCW_WINDOWS] = {63, 255, 1023, 4095};
@@ -271,6 +304,11 @@ int oe_sp80090b_multi_mcw(const uint8_t *s, int64_t n, int32_t k, int64_t *out)
         free(cnt);
         free(pos);
         return 1;
+    }
+    if (k == 2) {
+        free(cnt);
+        free(pos);
+        return mcw_binary(s, n, out);
     }
     for (i = 0; i < W[MCW_WINDOWS - 1]; i++)
         for (j = 0; j < MCW_WINDOWS; j++)
@@ -644,12 +682,13 @@ static int trie_count(trie_t *t, int64_t node, int depth, uint8_t y, int make_ne
 /* Binary dictionaries: the (d+1)-bit context p has its two counts at dict[d][2p], dict[d][2p+1]. */
 static int mmc_binary(const uint8_t *s, int64_t n, int64_t *out)
 {
-    int64_t *dict[MMC_D] = {0}, score[MMC_D] = {0}, elems[MMC_D] = {0};
+    uint32_t *dict[MMC_D] = {0}; /* counts fit: n < 2^32 (checked by the caller) */
+    int64_t score[MMC_D] = {0}, elems[MMC_D] = {0};
     int64_t i, d, winner = 0, c = 0, run = 0, maxrun = 0;
     uint32_t pat = 0;
     int rc = 0;
     for (d = 0; d < MMC_D; d++)
-        if (!(dict[d] = calloc((size_t)1 << (d + 2), sizeof(int64_t)))) rc = -1;
+        if (!(dict[d] = calloc((size_t)1 << (d + 2), sizeof(uint32_t)))) rc = -1;
     if (rc) goto done;
     for (d = 0; d < MMC_D; d++) {
         pat = (pat << 1) | s[d];
@@ -660,8 +699,13 @@ static int mmc_binary(const uint8_t *s, int64_t n, int64_t *out)
         int found = 0;
         int64_t cur_winner = winner;
         pat = 0;
+        for (d = 0; d < MMC_D && d <= i - 2; d++) { /* the lookups are independent: overlap them */
+            pat |= (uint32_t)s[i - d - 1] << d;
+            __builtin_prefetch(dict[d] + 2 * pat);
+        }
+        pat = 0;
         for (d = 0; d < MMC_D && d <= i - 2; d++) {
-            int64_t *e;
+            uint32_t *e;
             int pred = 2;
             pat |= (uint32_t)s[i - d - 1] << d;
             e = dict[d] + 2 * pat;
@@ -709,7 +753,7 @@ int oe_sp80090b_multi_mmc(const uint8_t *s, int64_t n, int32_t k, int64_t *out)
     if (n < 3) return 1;
     if (k == 2) {
         if (n < MMC_D + 2) return 1; /* the binary path needs its start-up symbols */
-        return mmc_binary(s, n, out);
+        return n < INT32_MAX ? mmc_binary(s, n, out) : -1;
     }
     if (trie_init(&t, (uint64_t)1 << 18) != 0) { /* 100,000 entries at half load */
         trie_free(&t);
@@ -767,11 +811,12 @@ int oe_sp80090b_multi_mmc(const uint8_t *s, int64_t n, int32_t k, int64_t *out)
 
 static int lz78y_binary(const uint8_t *s, int64_t n, int64_t *out)
 {
-    int64_t *dict[LZ_B] = {0}, i, j, elems = 0, c = 0, run = 0, maxrun = 0;
+    uint32_t *dict[LZ_B] = {0}; /* counts fit: n < 2^32 (checked by the caller) */
+    int64_t i, j, elems = 0, c = 0, run = 0, maxrun = 0;
     uint32_t pat = 0;
     int rc = 0;
     for (j = 0; j < LZ_B; j++)
-        if (!(dict[j] = calloc((size_t)1 << (j + 2), sizeof(int64_t)))) rc = -1;
+        if (!(dict[j] = calloc((size_t)1 << (j + 2), sizeof(uint32_t)))) rc = -1;
     if (rc) goto done;
     for (j = 0; j < LZ_B; j++) { /* dict[j] holds contexts of j + 1 bits */
         pat |= (uint32_t)s[LZ_B - j - 1] << j;
@@ -780,11 +825,12 @@ static int lz78y_binary(const uint8_t *s, int64_t n, int64_t *out)
     }
     for (i = LZ_B + 1; i < n; i++) {
         int have = 0, pred = 2;
-        int64_t maxcount = 0;
+        uint32_t maxcount = 0;
         pat = 0;
         for (j = 0; j < LZ_B; j++) pat = (pat << 1) | s[i - LZ_B + j];
+        for (j = LZ_B; j > 0; j--) __builtin_prefetch(dict[j - 1] + 2 * (pat & ((1U << j) - 1)));
         for (j = LZ_B; j > 0; j--) {
-            int64_t *e = dict[j - 1] + 2 * (pat & ((1U << j) - 1));
+            uint32_t *e = dict[j - 1] + 2 * (pat & ((1U << j) - 1));
             int round = e[0] > e[1] ? 0 : 1;
             if (e[round] != 0) {
                 if (e[round] > maxcount) {
@@ -820,7 +866,7 @@ int oe_sp80090b_lz78y(const uint8_t *s, int64_t n, int32_t k, int64_t *out)
     int64_t i, j, size = 0, c = 0, run = 0, maxrun = 0, node[LZ_B + 1];
     int rc = 0;
     if (n < LZ_B + 2) return 1;
-    if (k == 2) return lz78y_binary(s, n, out);
+    if (k == 2) return n < INT32_MAX ? lz78y_binary(s, n, out) : -1;
     if (trie_init(&t, 1024) != 0) {
         trie_free(&t);
         return -1;
