@@ -1,4 +1,4 @@
-"""Calls into the native core (sources/_native/sp80090b.c), one call per sequence.
+"""Calls into the native core (sources/_native/sp80090b*.c), one call per sequence.
 
 Each function returns None when the core is not built, and the Python fallback runs
 instead (``fallback.py``). The core releases the GIL while it runs, so the assessment can
