@@ -9,6 +9,7 @@ PACKAGES = [
     "openentropy.sources",
     "openentropy.pipelines",
     "openentropy.pipelines.sp80022",
+    "openentropy.pipelines.estimators",
     "openentropy.shell",
 ]
 

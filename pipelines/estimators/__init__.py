@@ -1,3 +1,38 @@
-"""NIST SP 800-90B non-IID min-entropy estimators and the final assessment."""
+"""NIST SP 800-90B non-IID min-entropy estimators (section 6.3) and the final assessment.
 
-__all__: list[str] = []
+One function per estimator, each taking symbols 0..k-1 (see ``translate``) and returning
+an :class:`Estimate`; ``assess`` runs them all the way NIST's ea_non_iid does (section
+3.1.3: original symbols and bitstring, final = min(H_original, bits x H_bitstring)).
+
+    most_common_value  6.3.1     t_tuple     6.3.5     lag        6.3.8
+    collision          6.3.2     lrs         6.3.6     multi_mmc  6.3.9
+    markov             6.3.3     multi_mcw   6.3.7     lz78y      6.3.10
+    compression        6.3.4
+"""
+
+from .assessment import ESTIMATOR_NAMES, assess
+from .compression import compression
+from .predictors import lag, lz78y, multi_mcw, multi_mmc
+from .result import Assessment, Estimate
+from .statistics import collision, markov, most_common_value
+from .symbols import to_bits, translate
+from .tuples import lrs, t_tuple
+
+__all__ = [
+    "Assessment",
+    "ESTIMATOR_NAMES",
+    "Estimate",
+    "assess",
+    "collision",
+    "compression",
+    "lag",
+    "lrs",
+    "lz78y",
+    "markov",
+    "most_common_value",
+    "multi_mcw",
+    "multi_mmc",
+    "t_tuple",
+    "to_bits",
+    "translate",
+]
