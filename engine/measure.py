@@ -6,7 +6,9 @@
 
 Entropy figures are computed on the source's *extracted* bytes (after its default
 stages, before any hashing), which is what the pool mixes: hashing would make any
-input look perfect. Min-entropy is the SP 800-90B most-common-value estimate.
+input look perfect. ``min_entropy`` is the SP 800-90B assessment (all ten non-IID
+estimators, original and bitstring passes, section 3.1.3), ``mcv`` the most-common-value
+estimate alone (the figure upstream reports).
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from pydantic import ValidationError
 
 from openentropy.pipelines.conditioners import as_bytes
 from openentropy.pipelines.estimates import mcv_min_entropy, shannon
+from openentropy.pipelines.estimators import assess
 from openentropy.sources.base import EntropySource
 from openentropy.sources.registry import get_source_class, source_names
 
@@ -33,6 +36,9 @@ from .profile import SourceSpec
 #: Grade thresholds on min-entropy per extracted byte (bits). A: close to full entropy;
 #: F: under one bit per byte, the level below which upstream marks a source unhealthy.
 GRADES = (("A", 6.0), ("B", 4.0), ("C", 2.0), ("D", 1.0), ("F", 0.0))
+#: Fewer extracted bytes than this get no SP 800-90B figure (0): its estimators need
+#: enough repeats to say anything (the t-tuple cutoff alone wants 35 occurrences).
+MIN_ASSESS_BYTES = 1000
 #: |lag-1 autocorrelation| above this caps the grade at D: neighbouring bytes predict each other.
 MAX_AUTOCORRELATION = 0.1
 
@@ -97,6 +103,7 @@ class ProbeResult:
     min_entropy: float
     autocorrelation: float
     grade: str
+    mcv: float = 0.0
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -128,10 +135,12 @@ def probe_source(name: str, samples: int = 20_000, deadline_s: float = 2.0, para
         data = stage.apply(data)
     extracted = as_bytes(data)
     seconds = max(outcome.duration_s, 1e-9)
-    h_min, autocorr = mcv_min_entropy(extracted), lag1_autocorrelation(extracted)
+    h_min = assess(extracted, 8).min_entropy if len(extracted) >= MIN_ASSESS_BYTES else 0.0
+    autocorr = lag1_autocorrelation(extracted)
     return ProbeResult(
         name, "ok", "", source.uses_native, outcome.samples, outcome.duration_s, outcome.samples / seconds,
         len(extracted), len(extracted) / seconds, shannon(extracted), h_min, autocorr, grade(h_min, autocorr),
+        mcv_min_entropy(extracted),
     )
 
 

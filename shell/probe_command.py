@@ -18,9 +18,10 @@ def probe_command(source: str, samples: int, deadline: float, params: tuple[str,
     """Collect from SOURCE and measure its extracted bytes (before any hashing).
 
     \b
-    Reports raw samples/s and bytes/s, Shannon entropy, min-entropy (SP 800-90B
-    most-common-value estimate), lag-1 autocorrelation and a grade (A: >= 6 bits/byte,
-    B: >= 4, C: >= 2, D: >= 1, F: below; capped at D when |autocorrelation| > 0.1).
+    Reports raw samples/s and bytes/s, Shannon entropy, min-entropy (the SP 800-90B
+    assessment: all ten non-IID estimators; and the most-common-value figure alone),
+    lag-1 autocorrelation and a grade (A: >= 6 bits/byte, B: >= 4, C: >= 2, D: >= 1,
+    F: below; capped at D when |autocorrelation| > 0.1).
 
     \b
     Examples:
@@ -47,7 +48,8 @@ def probe_command(source: str, samples: int, deadline: float, params: tuple[str,
             ("raw samples", f"{result.samples:,} in {result.duration_s * 1000:.1f} ms"),
             ("throughput", f"{result.samples_per_s:,.0f} samples/s, {result.bytes_per_s:,.0f} bytes/s"),
             ("Shannon", f"{result.shannon:.3f} bits/byte"),
-            ("min-entropy (MCV)", f"{result.min_entropy:.3f} bits/byte"),
+            ("min-entropy (SP 800-90B)", f"{result.min_entropy:.3f} bits/byte"),
+            ("min-entropy (MCV only)", f"{result.mcv:.3f} bits/byte"),
             ("lag-1 autocorrelation", f"{result.autocorrelation:+.4f}"),
             ("grade", result.grade),
         ]

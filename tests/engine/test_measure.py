@@ -49,7 +49,8 @@ def test_scan_reports_missing_hardware():
 def test_probe_os_random_grades_a():
     result = probe_source("os_random", samples=200_000)
     assert result.status == "ok" and result.bytes == 200_000
-    assert result.min_entropy > 7.5 and result.shannon > 7.99 and result.grade == "A"
+    # SP 800-90B's predictors and bitstring pass are conservative: ~6.9 on perfect bytes
+    assert result.min_entropy > 6.5 and result.mcv > 7.5 and result.shannon > 7.99 and result.grade == "A"
     assert result.samples_per_s > 0 and abs(result.autocorrelation) < 0.02
 
 
@@ -69,8 +70,12 @@ def test_probe_bad_input_is_a_profile_error():
 
 def test_bench_medians_and_ranking():
     row = bench_source("oe_test_sources:CountingSource", rounds=3, warmup=1, samples=4096)
-    assert row.rounds == 3 and row.failures == 0 and row.stability == pytest.approx(1.0)
-    assert row.min_entropy > 7 and row.p99_collect_s > 0
+    assert row.rounds == 3 and row.failures == 0 and row.p99_collect_s > 0
+    # a counter looks perfect to Shannon (every byte equally often) but the SP 800-90B
+    # predictors see through it: this is why probe/bench report the 90B figure
+    assert row.shannon == pytest.approx(8.0) and row.min_entropy < 0.5 and row.grade == "F"
+    good = bench_source("os_random", rounds=2, warmup=0, samples=20_000)
+    assert good.min_entropy > 6.5 and good.stability > 0.9
     failing = bench_source("oe_test_sources:FailingSource", rounds=2, warmup=0)
     assert failing.failures == 2 and failing.grade == "F" and "sensor on fire" in failing.error
     slow = BenchRow("slow", 1, 0, 7.0, 8.0, 10.0, 10.0, 0.1, 1.0, "A")
