@@ -30,7 +30,7 @@ from openentropy.sources.registry import get_source_class, source_names
 
 from .collector import Collector
 from .errors import ProfileError
-from .outcome import Status
+from .outcome import CollectOutcome, Status
 from .profile import SourceSpec
 
 #: Grade thresholds on min-entropy per extracted byte (bits). A: close to full entropy;
@@ -122,23 +122,36 @@ def source_spec(name: str, samples: int, deadline_s: float, params: dict | None 
         raise ProfileError("; ".join(problems)) from None
 
 
-def probe_source(name: str, samples: int = 20_000, deadline_s: float = 2.0, params: dict | None = None) -> ProbeResult:
-    """Collect once from ``name`` and measure its extracted bytes."""
+def collect_extracted(
+    name: str, samples: int = 20_000, deadline_s: float = 2.0, params: dict | None = None
+) -> tuple[CollectOutcome, np.ndarray, bool]:
+    """Collect once from ``name`` and apply its extraction stages.
+
+    Returns (the collect's outcome, the extracted bytes (empty unless ok), whether the
+    native core sampled). Bad names or params raise ``ProfileError``.
+    """
     spec = source_spec(name, samples, deadline_s, params)
     source = spec.source_class(spec.validated_params())
     outcome = Collector(source, name).collect(samples, time.monotonic_ns() + int(deadline_s * 1e9))
     if outcome.status is not Status.OK:
-        return ProbeResult(name, outcome.status.value, outcome.error, source.uses_native, 0, outcome.duration_s,
-                           0.0, 0, 0.0, 0.0, 0.0, 0.0, "F")
+        return outcome, np.empty(0, np.uint8), source.uses_native
     data = outcome.data
     for stage in spec.extraction_stages():
         data = stage.apply(data)
-    extracted = as_bytes(data)
+    return outcome, as_bytes(data), source.uses_native
+
+
+def probe_source(name: str, samples: int = 20_000, deadline_s: float = 2.0, params: dict | None = None) -> ProbeResult:
+    """Collect once from ``name`` and measure its extracted bytes."""
+    outcome, extracted, native = collect_extracted(name, samples, deadline_s, params)
+    if outcome.status is not Status.OK:
+        return ProbeResult(name, outcome.status.value, outcome.error, native, 0, outcome.duration_s,
+                           0.0, 0, 0.0, 0.0, 0.0, 0.0, "F")
     seconds = max(outcome.duration_s, 1e-9)
     h_min = assess(extracted, 8).min_entropy if len(extracted) >= MIN_ASSESS_BYTES else 0.0
     autocorr = lag1_autocorrelation(extracted)
     return ProbeResult(
-        name, "ok", "", source.uses_native, outcome.samples, outcome.duration_s, outcome.samples / seconds,
+        name, "ok", "", native, outcome.samples, outcome.duration_s, outcome.samples / seconds,
         len(extracted), len(extracted) / seconds, shannon(extracted), h_min, autocorr, grade(h_min, autocorr),
         mcv_min_entropy(extracted),
     )

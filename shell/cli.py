@@ -16,6 +16,7 @@ from openentropy.engine.errors import OpenEntropyError, ProfileError
 
 #: command name -> "module:attribute" (a click command), imported on first use
 COMMANDS = {
+    "assess": "openentropy.shell.assess_command:assess_command",
     "bench": "openentropy.shell.bench_command:bench_command",
     "pool": "openentropy.shell.pool_command:pool_command",
     "probe": "openentropy.shell.probe_command:probe_command",

@@ -143,3 +143,34 @@ def test_oe_entry_point_installed():
     script = os.path.join(os.path.dirname(sys.executable), "oe")
     assert os.path.exists(script)
     assert subprocess.run([script, "--version"], capture_output=True, timeout=60).stdout.startswith(b"oe, version")
+
+
+def test_output_never_repeats_across_restarts(write_profile):
+    """Two runs of one profile without OS randomness still share no 32-byte block."""
+    path = write_profile(
+        "name: r\nsources: [{name: 'oe_test_sources:CountingSource', samples: 2048}]\n"
+        "pool: {os_random: false}\nsinks: [{type: stdout, format: raw}]\nrun: {bytes: 65536}\n"
+    )
+    env = {**os.environ, "PYTHONPATH": str(__import__("pathlib").Path(__file__).parents[1] / "support")}
+    first, second = (subprocess.run([*OE, "run", str(path)], capture_output=True, timeout=120, env=env) for _ in "ab")
+    assert first.returncode == second.returncode == 0, first.stderr
+    blocks = lambda data: {data[i : i + 32] for i in range(0, len(data), 32)}  # noqa: E731
+    assert len(blocks(first.stdout)) == 2048 and blocks(first.stdout).isdisjoint(blocks(second.stdout))
+
+
+def test_assess_file_and_errors(tmp_path):
+    import numpy as np
+
+    data = np.random.default_rng(9).integers(0, 16, 20_000).astype(np.uint8)  # 4-bit uniform symbols
+    path = tmp_path / "nibbles.bin"
+    path.write_bytes(data.tobytes())
+    result = oe("assess", "--file", str(path), "--bits", "4", "--json")
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)
+    assert report["samples"] == 20_000 and report["bits_per_symbol"] == 4
+    assert 2.5 < report["min_entropy"] <= 4.0 and set(report["estimators"]) >= {"MostCommonValue", "LZ78Y"}
+    assert oe("assess").returncode == 2
+    assert oe("assess", "--file", str(tmp_path / "missing.bin")).returncode == 2
+    short = tmp_path / "short.bin"
+    short.write_bytes(b"x" * 10)
+    assert b"at least 1000" in oe("assess", "--file", str(short)).stderr
