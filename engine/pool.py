@@ -225,39 +225,48 @@ class EntropyPool:
         total = sum(ready.values())
         return {name: max(1, round(self.input_per_block * w / total)) for name, w in ready.items()} if total else {}
 
-    def _take_inputs(self, blocks: int) -> np.ndarray | list[bytes]:
-        """Per block, the input chunk: each source's slice, weighted, in registry order.
-
-        A ``(blocks, width)`` uint8 matrix when every source can fill its quota (the
-        common case), else a list of per-block chunks of varying length.
-        """
-        slices = []
-        for name, quota in self._quotas().items():
-            buffer = self._buffers[name]
-            taken = bytes(buffer[: quota * blocks])
-            del buffer[: len(taken)]
-            slices.append((quota, taken))
-        if all(len(data) == q * blocks for q, data in slices):
-            rows = [np.frombuffer(data, np.uint8).reshape(blocks, q) for q, data in slices]
-            return np.concatenate(rows, axis=1) if rows else np.empty((blocks, 0), np.uint8)
-        return [b"".join(data[i * q : (i + 1) * q] for q, data in slices) for i in range(blocks)]
-
-    def _block_inputs(self, blocks: int) -> Iterator[bytes]:
-        """Everything each block hashes after the state: chunk || counter || time [|| os].
-
-        ``time`` is read once per request (the counter already separates the blocks).
-        """
-        chunks = self._take_inputs(blocks) if self.input_per_block else np.empty((blocks, 0), np.uint8)
+    def _tail(self, blocks: int) -> np.ndarray:
+        """Per block: counter (u64 LE), time_ns (u64 LE, read once per request) [, 8 OS bytes]."""
         tail = np.empty((blocks, 16 + 8 * self.os_random), np.uint8)
         tail[:, :8] = np.arange(self._counter, self._counter + blocks, dtype="<u8").view(np.uint8).reshape(blocks, 8)
         tail[:, 8:16] = np.frombuffer(time.time_ns().to_bytes(8, "little"), np.uint8)
         if self.os_random:
             tail[:, 16:] = np.frombuffer(os.urandom(8 * blocks), np.uint8).reshape(blocks, 8)
-        if isinstance(chunks, np.ndarray):
-            rows = np.concatenate([chunks, tail], axis=1).tobytes()
-            width = len(rows) // blocks
-            return (rows[offset : offset + width] for offset in range(0, len(rows), width))
-        return (chunk + tail[i].tobytes() for i, chunk in enumerate(chunks))
+        return tail
+
+    def _block_inputs(self, blocks: int) -> Iterator[bytes | memoryview]:
+        """Everything each block hashes after the state: chunk || counter || time [|| os].
+
+        The chunk is each source's weighted slice, in registry order. When every source
+        can fill its quota (the common case) all blocks' inputs are laid out in one
+        numpy matrix, copied once out of the buffers; otherwise chunks are ragged.
+        """
+        quotas = self._quotas() if self.input_per_block else {}
+        takes = {name: min(len(self._buffers[name]), q * blocks) for name, q in quotas.items()}
+        tail = self._tail(blocks)
+        if all(takes[name] == q * blocks for name, q in quotas.items()):
+            width = sum(quotas.values())
+            rows = np.empty((blocks, width + tail.shape[1]), np.uint8)
+            column = 0
+            for name, q in quotas.items():
+                buffer = self._buffers[name]
+                with memoryview(buffer) as view:
+                    source = np.frombuffer(view, np.uint8, count=q * blocks)
+                    rows[:, column : column + q] = source.reshape(blocks, q)
+                    del source  # release the export before the buffer shrinks
+                del buffer[: q * blocks]
+                column += q
+            rows[:, width:] = tail
+            flat, stride = memoryview(rows.reshape(-1)), rows.shape[1]
+            return (flat[i * stride : (i + 1) * stride] for i in range(blocks))
+        slices = []
+        for name, q in quotas.items():
+            buffer = self._buffers[name]
+            slices.append((q, bytes(buffer[: takes[name]])))
+            del buffer[: takes[name]]
+        return (
+            b"".join(data[i * q : (i + 1) * q] for q, data in slices) + tail[i].tobytes() for i in range(blocks)
+        )
 
     def _generate(self, n: int) -> bytes:
         """``n`` bytes of the chained construction (the module docstring's formula)."""
