@@ -29,6 +29,7 @@ from openentropy.sources.registry import get_source_class
 
 from .duration import Duration
 from .errors import UnknownSourceError
+from .report_spec import ReportSpec
 from .strict import StrictModel
 
 
@@ -154,6 +155,7 @@ class Profile(StrictModel):
     pool: PoolSpec = Field(default_factory=PoolSpec)
     sinks: list[SinkSpec] = Field(default_factory=lambda: [StdoutSinkSpec()], min_length=1)
     run: RunSpec = Field(default_factory=RunSpec)
+    report: ReportSpec = Field(default_factory=ReportSpec, description="what `oe report` measures and gates on")
 
     @field_validator("sources")
     @classmethod

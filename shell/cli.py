@@ -21,6 +21,7 @@ COMMANDS = {
     "pool": "openentropy.shell.pool_command:pool_command",
     "probe": "openentropy.shell.probe_command:probe_command",
     "profiles": "openentropy.shell.profiles_command:profiles",
+    "report": "openentropy.shell.report_command:report_command",
     "run": "openentropy.shell.run_command:run_command",
     "scan": "openentropy.shell.scan_command:scan_command",
 }

@@ -1,0 +1,136 @@
+"""Report files: Markdown, JSON, HTML and JUnit XML from one ``Report``.
+
+Each writer is a pure function ``Report -> str``; ``write_reports`` puts the chosen
+formats into a folder as ``report.md``, ``report.json``, ``report.html`` and
+``report.junit.xml``. JUnit maps each input to a ``testsuite`` and each battery or
+SP 800-22 test to a ``testcase`` (a failing test gets a ``failure`` element), so CI
+systems show the results as tests.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from pathlib import Path
+from xml.etree import ElementTree
+
+from .report import Report, ReportItem
+
+FILENAMES = {"markdown": "report.md", "json": "report.json", "html": "report.html", "junit": "report.junit.xml"}
+
+
+def _p(value: float | None) -> str:
+    return "-" if value is None else f"{value:.6f}"
+
+
+def _nist_rows(item: ReportItem) -> list[tuple[str, str, str]]:
+    rows = []
+    for test in item.nist or ():
+        if not test.applicable:
+            rows.append((test.name, "n/a", test.reason))
+            continue
+        low = min(test.p_values) if test.p_values else None
+        rows.append((test.name, "pass" if test.passed else "FAIL", f"min p = {_p(low)} over {len(test.p_values)}"))
+    return rows
+
+
+def to_json(report: Report, problems: list[str]) -> str:
+    def item_json(item: ReportItem) -> dict:
+        return {
+            "input": item.input.label, "kind": item.input.kind, "bytes": int(len(item.input.data)),
+            "note": item.input.note,
+            "battery": {
+                "score": item.battery.score, "grade": item.battery.grade, "passed": item.battery.passed,
+                "tests": [
+                    {"name": r.name, "category": r.category, "passed": r.passed, "p_value": r.p_value,
+                     "statistic": r.statistic, "grade": r.grade, "details": r.details, "applicable": r.applicable}
+                    for r in item.battery.results
+                ],
+            },
+            "sp800_22": None if item.nist is None else [
+                {"name": t.name, "passed": t.passed, "applicable": t.applicable, "reason": t.reason,
+                 "p_values": dict(zip(t.labels, t.p_values)) if t.labels else list(t.p_values)}
+                for t in item.nist
+            ],
+            "sp800_90b_min_entropy": None if item.assessment is None else item.assessment.min_entropy,
+        }
+
+    payload = {"title": report.title, "seconds": report.seconds, "passed": not problems, "problems": problems,
+               "inputs": [item_json(item) for item in report.items]}
+    return json.dumps(payload, indent=2, allow_nan=False, default=float)
+
+
+def to_markdown(report: Report, problems: list[str]) -> str:
+    lines = [f"# {report.title}", "", f"**Verdict: {'PASS' if not problems else 'FAIL'}**", ""]
+    lines += [f"- {problem}" for problem in problems] + ([""] if problems else [])
+    lines += ["| input | bytes | battery grade | score | passed | SP 800-90B min-entropy |", "|---|---:|---|---:|---:|---:|"]
+    for item in report.items:
+        h = "-" if item.assessment is None else f"{item.assessment.min_entropy:.3f} bits/byte"
+        lines.append(f"| {item.input.label} | {len(item.input.data):,} | {item.battery.grade} | "
+                     f"{item.battery.score:.1f} | {item.battery.passed}/31 | {h} |")
+    for item in report.items:
+        lines += ["", f"## {item.input.label}" + (f" ({item.input.note})" if item.input.note else ""), "",
+                  "| test | category | result | p-value | grade | details |", "|---|---|---|---:|---|---|"]
+        for r in item.battery.results:
+            verdict = "pass" if r.passed else ("n/a" if not r.applicable else "FAIL")
+            lines.append(f"| {r.name} | {r.category} | {verdict} | {_p(r.p_value)} | {r.grade} | {r.details} |")
+        if item.nist is not None:
+            lines += ["", "| SP 800-22 test | result | p-values |", "|---|---|---|"]
+            lines += [f"| {name} | {verdict} | {detail} |" for name, verdict, detail in _nist_rows(item)]
+    return "\n".join(lines) + "\n"
+
+
+def to_html(report: Report, problems: list[str]) -> str:
+    esc = html.escape
+    parts = [f"<!doctype html><html><head><meta charset='utf-8'><title>{esc(report.title)}</title>",
+             "<style>body{font-family:sans-serif}td,th{padding:2px 8px;border-bottom:1px solid #ddd}"
+             ".FAIL{color:#b00}.pass{color:#070}</style></head><body>",
+             f"<h1>{esc(report.title)}</h1><p class='{'pass' if not problems else 'FAIL'}'><b>Verdict: "
+             f"{'PASS' if not problems else 'FAIL'}</b></p>"]
+    parts += [f"<p class='FAIL'>{esc(p)}</p>" for p in problems]
+    for item in report.items:
+        parts.append(f"<h2>{esc(item.input.label)}: grade {item.battery.grade}, score {item.battery.score:.1f}, "
+                     f"{item.battery.passed}/31 passed</h2><table><tr><th>test</th><th>category</th><th>result</th>"
+                     "<th>p-value</th><th>grade</th><th>details</th></tr>")
+        for r in item.battery.results:
+            verdict = "pass" if r.passed else ("n/a" if not r.applicable else "FAIL")
+            parts.append(f"<tr><td>{esc(r.name)}</td><td>{esc(r.category)}</td><td class='{verdict}'>{verdict}</td>"
+                         f"<td>{_p(r.p_value)}</td><td>{r.grade}</td><td>{esc(r.details)}</td></tr>")
+        parts.append("</table>")
+        if item.nist is not None:
+            parts.append("<table><tr><th>SP 800-22 test</th><th>result</th><th>p-values</th></tr>")
+            parts += [f"<tr><td>{esc(n)}</td><td class='{v}'>{v}</td><td>{esc(d)}</td></tr>" for n, v, d in _nist_rows(item)]
+            parts.append("</table>")
+    parts.append("</body></html>")
+    return "\n".join(parts) + "\n"
+
+
+def to_junit(report: Report, problems: list[str]) -> str:
+    suites = ElementTree.Element("testsuites", name=report.title)
+    for item in report.items:
+        cases = [(r.name, r.passed or not r.applicable, f"{r.details} (p={_p(r.p_value)}, grade {r.grade})",
+                  not r.applicable) for r in item.battery.results]
+        cases += [(f"SP 800-22 {name}", verdict != "FAIL", detail, verdict == "n/a") for name, verdict, detail in _nist_rows(item)]
+        suite = ElementTree.SubElement(suites, "testsuite", name=item.input.label, tests=str(len(cases)),
+                                       failures=str(sum(1 for _, ok, _, _ in cases if not ok)),
+                                       skipped=str(sum(1 for *_, na in cases if na)))
+        for name, ok, detail, not_applicable in cases:
+            case = ElementTree.SubElement(suite, "testcase", classname=item.input.label, name=name)
+            if not_applicable:
+                ElementTree.SubElement(case, "skipped", message=detail)
+            elif not ok:
+                ElementTree.SubElement(case, "failure", message=detail)
+    return ElementTree.tostring(suites, encoding="unicode", xml_declaration=True) + "\n"
+
+
+WRITERS = {"markdown": to_markdown, "json": to_json, "html": to_html, "junit": to_junit}
+
+
+def write_reports(report: Report, problems: list[str], formats: list[str], folder: Path) -> list[Path]:
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    for fmt in formats:
+        path = folder / FILENAMES[fmt]
+        path.write_text(WRITERS[fmt](report, problems))
+        written.append(path)
+    return written
