@@ -4,7 +4,7 @@ import importlib
 
 import pytest
 
-PACKAGES = ["openentropy.engine", "openentropy.sources", "openentropy.pipelines", "openentropy.shell"]
+PACKAGES = ["openentropy.api", "openentropy.engine", "openentropy.sources", "openentropy.pipelines", "openentropy.shell"]
 
 
 @pytest.mark.parametrize("package", PACKAGES)

@@ -147,3 +147,12 @@ def _stop(process: subprocess.Popen) -> None:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait(5)
+
+
+@pytest.fixture(scope="module")
+def live_api(tmp_path_factory):
+    """One real server per test module, serving profile 'live' with the test key set."""
+    path = tmp_path_factory.mktemp("live") / "live.yaml"
+    path.write_text(_profile_text("live"))
+    with _live_server(path, env={KEY_ENV: KEY}) as (base, _process, log_path):
+        yield base, log_path, KEY
