@@ -19,7 +19,7 @@ Parameters are parsed here, not by FastAPI, so that a bad one gives ANU's shape 
 
 from __future__ import annotations
 
-import json
+import sys
 from dataclasses import dataclass
 
 import numpy as np
@@ -65,19 +65,34 @@ def parse_request(length: str | None, type_: str | None, size: str | None) -> An
     return AnuRequest(kind, count, block if kind == "hex16" else 1)
 
 
+#: Decimal text of every uint16, and of every *pair* of bytes ("12,250"), indexed the way
+#: ``memoryview.cast("H")`` reads two bytes: building a uint8 array is then one table
+#: lookup per two values and one join (about 3x faster than json.dumps of a list).
+_DECIMAL = [str(v) for v in range(65536)]
+_PAIRS = [f"{(v >> 8 * _FIRST) & 255},{(v >> 8 * (1 - _FIRST)) & 255}" for _FIRST in (int(sys.byteorder == "big"),)
+          for v in range(65536)]
+
+
+def _uint8_json(data: bytes) -> str:
+    even = len(data) & ~1
+    text = ",".join(map(_PAIRS.__getitem__, memoryview(data[:even]).cast("H")))
+    if len(data) > even:
+        text = f"{text},{data[-1]}" if text else str(data[-1])
+    return text
+
+
 def encode(request: AnuRequest, data: bytes) -> bytes:
     """The JSON body ANU would send for ``request``, with ``data`` as its randomness."""
     if len(data) != request.byte_count:
         raise ValueError(f"{request.type} x {request.length} needs {request.byte_count} bytes, got {len(data)}")
     if request.type == "uint8":
-        values = list(data)
+        values = _uint8_json(data)
     elif request.type == "uint16":
-        values = np.frombuffer(data, ">u2").tolist()
+        values = ",".join(map(_DECIMAL.__getitem__, np.frombuffer(data, ">u2").tolist()))
     else:
         digits = data.hex()
         width = 2 * request.size
-        values = [digits[i : i + width] for i in range(0, len(digits), width)]
-        body = {"type": "string", "length": request.length, "size": request.size, "data": values, "success": True}
-        return json.dumps(body, separators=(",", ":")).encode()
-    body = {"type": request.type, "length": request.length, "data": values, "success": True}
-    return json.dumps(body, separators=(",", ":")).encode()
+        values = ",".join(f'"{digits[i : i + width]}"' for i in range(0, len(digits), width))
+        return (f'{{"type":"string","length":{request.length},"size":{request.size},"data":[{values}],'
+                f'"success":true}}').encode()
+    return f'{{"type":"{request.type}","length":{request.length},"data":[{values}],"success":true}}'.encode()

@@ -15,9 +15,10 @@ from fastapi.responses import StreamingResponse
 from .anu import parse_int
 from .models import ErrorResponse
 from .output import check_size, charge_bytes, obtain
-from .state import ServerState, client_of, get_state, rate_limited
+from .query import CONDITIONING, PROFILE, SOURCE, documented
+from .state import ServerState, client_of, limited_state
 
-router = APIRouter(prefix="/api/v1", tags=["bytes"], dependencies=[Depends(rate_limited)])
+router = APIRouter(prefix="/api/v1", tags=["bytes"])
 
 OCTETS = {"content": {"application/octet-stream": {}}, "description": "random bytes"}
 ERRORS = {code: {"model": ErrorResponse} for code in (400, 401, 403, 413, 429, 503)}
@@ -25,19 +26,16 @@ ERRORS = {code: {"model": ErrorResponse} for code in (400, 401, 403, 413, 429, 5
 MAX_CHUNK = 65536
 
 
-@router.get("/bytes", response_class=Response, responses={200: OCTETS, **ERRORS}, summary="Random bytes")
-async def random_bytes(
-    request: Request,
-    n: str | None = Query(None, description="how many bytes, 1 to server.max_bytes (required)"),
-    source: str | None = Query(None, description="one source of the profile, instead of the pool"),
-    conditioning: str | None = Query(None, description="sha256 (default) | von_neumann | raw (needs the API key)"),
-    profile: str | None = Query(None, description="which served profile's pool (default: the first)"),
-    state: ServerState = Depends(get_state),
-) -> Response:
-    count = parse_int("n", n, 1, 1 << 40)
+@router.get("/bytes", response_class=Response, responses={200: OCTETS, **ERRORS}, summary="Random bytes",
+            openapi_extra=documented(("n", "integer", "how many bytes, 1 to server.max_bytes (required)"),
+                                     SOURCE, CONDITIONING, PROFILE))
+async def random_bytes(request: Request, state: ServerState = Depends(limited_state)) -> Response:
+    q = request.query_params
+    count = parse_int("n", q.get("n"), 1, 1 << 40)
     check_size(state, count, "n")
     charge_bytes(state, request, count)
-    data = await obtain(state, request, count, source=source, conditioning=conditioning, profile=profile)
+    data = await obtain(state, request, count, source=q.get("source"), conditioning=q.get("conditioning"),
+                        profile=q.get("profile"))
     return Response(data, media_type="application/octet-stream")
 
 
@@ -48,7 +46,7 @@ async def random_stream(
     chunk: str | None = Query(None, description=f"bytes per chunk, 1-{MAX_CHUNK} (default 4096)"),
     limit: str | None = Query(None, description="stop after this many bytes (default: never)"),
     profile: str | None = Query(None, description="which served profile's pool (default: the first)"),
-    state: ServerState = Depends(get_state),
+    state: ServerState = Depends(limited_state),
 ) -> StreamingResponse:
     size = parse_int("chunk", chunk, 1, MAX_CHUNK, default=4096)
     total = parse_int("limit", limit, 1, 1 << 50, default=0) or None

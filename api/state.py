@@ -13,6 +13,7 @@
 Dependencies (tests replace ``get_state`` with ``app.dependency_overrides``):
     get_state      the ServerState
     rate_limited   charges one request to the client's bucket, or 429
+    limited_state  both at once (the random-data routes)
 """
 
 from __future__ import annotations
@@ -64,8 +65,20 @@ def client_of(request: Request) -> str:
     return request.client.host if request.client else "unknown"
 
 
-async def rate_limited(request: Request, state: ServerState = Depends(get_state)) -> None:
+def _charge_request(request: Request, state: ServerState) -> None:
     wait = state.rates.request(client_of(request))
     if wait:
         raise ApiError(429, f"rate limit: {state.rates.describe()} per client; retry after {wait:.2f} s",
                        retry_after=wait)
+
+
+async def rate_limited(request: Request, state: ServerState = Depends(get_state)) -> None:
+    _charge_request(request, state)
+
+
+async def limited_state(request: Request) -> ServerState:
+    """``get_state`` and ``rate_limited`` in one step, for the hot routes: FastAPI solves
+    each dependency per request at a measurable cost (see benchmarks/server.py)."""
+    state = request.app.state.server
+    _charge_request(request, state)
+    return state

@@ -229,3 +229,21 @@ async def test_cors_off_by_default_and_configurable(serve, profile_text):
         assert response.headers["access-control-allow-origin"] == "http://example.test"
         other = await client.get("/health", headers={"Origin": "http://other.test"})
         assert "access-control-allow-origin" not in other.headers
+
+
+@pytest.mark.parametrize("length", [1, 2, 3, 511, 1024])
+def test_anu_encoding_matches_json_of_the_bytes(length):
+    import os
+
+    from openentropy.api import anu
+
+    data = os.urandom(3 * length)
+    uint8 = json.loads(anu.encode(anu.AnuRequest("uint8", length), data[:length]))
+    assert uint8 == {"type": "uint8", "length": length, "data": list(data[:length]), "success": True}
+    uint16 = json.loads(anu.encode(anu.AnuRequest("uint16", length), data[: 2 * length]))
+    assert uint16["data"] == [int.from_bytes(data[i : i + 2], "big") for i in range(0, 2 * length, 2)]
+    hex16 = json.loads(anu.encode(anu.AnuRequest("hex16", length, 3), data))
+    assert hex16 == {"type": "string", "length": length, "size": 3,
+                     "data": [data[i : i + 3].hex() for i in range(0, 3 * length, 3)], "success": True}
+    with pytest.raises(ValueError):
+        anu.encode(anu.AnuRequest("uint8", length), data[: length + 1])
