@@ -1,3 +1,17 @@
-"""The REST service (FastAPI). Not built yet: see the open issue "REST service"."""
+"""The REST service (FastAPI): profile-defined pools over HTTP, ANU QRNG compatible.
 
-__all__: list[str] = []
+    from openentropy.api import Settings, create_app
+    app = create_app(Settings(profiles=("server",), api_key_env="OE_API_KEY"))
+
+Map: app.py (create_app, lifespan), settings.py, state.py (ServerState, dependencies),
+feeder.py (a pool kept filling in threads) and buffer.py (output made ahead), taps.py
+(per-source reads), output.py (a request's bytes), anu.py (ANU encoding), auth.py,
+ratelimit.py, metrics.py, errors.py, models.py, and one router per routes_*.py.
+"""
+
+from __future__ import annotations
+
+from .app import create_app
+from .settings import Settings
+
+__all__ = ["Settings", "create_app"]

@@ -9,6 +9,7 @@ A profile (YAML, see profiles/*.yaml) has::
     pool: PoolSpec                  output construction and what it mixes in
     sinks: [SinkSpec]               where output goes
     run: RunSpec                    rounds, total bytes, interval, bytes per round
+    server: ServerSpec              REST service settings (``oe serve``): auth, limits, CORS
 
 Every model forbids unknown keys; stages and sinks are discriminated on ``type``.
 Loading YAML (with ``extends``, ``${VAR}`` and line/column errors) is in loader.py.
@@ -144,6 +145,35 @@ class RunSpec(StrictModel):
     )
 
 
+class RateLimitSpec(StrictModel):
+    """Per-client token buckets for the REST service (a client is its IP address)."""
+
+    requests_per_second: float | None = Field(
+        20.0, gt=0, le=1_000_000, description="sustained requests per second per client; null: no request limit"
+    )
+    burst: int = Field(40, ge=1, le=1_000_000, description="requests a client may make at once before the limit bites")
+    bytes_per_second: int | None = Field(
+        1 << 20, ge=1, le=1 << 34, description="sustained random bytes per second per client; null: no byte limit"
+    )
+
+
+class ServerSpec(StrictModel):
+    """How ``oe serve`` exposes this profile's pool over HTTP (ignored by ``oe run``)."""
+
+    api_key_env: str | None = Field(
+        None, pattern=r"^[A-Za-z_][A-Za-z0-9_]*$",
+        description="environment variable holding the API key for control and raw-data routes; unset: those are disabled",
+    )
+    allow_raw: bool = Field(False, description="allow conditioning=raw (unconditioned source bytes; needs the API key)")
+    max_bytes: int = Field(65536, ge=1024, le=1 << 24, description="most random bytes one request may ask for")
+    buffer_bytes: int = Field(
+        262144, ge=4096, le=1 << 28, description="pool output generated ahead of requests, so handlers never wait"
+    )
+    timeout: Duration = Field(2.0, gt=0, le=60, description="longest a request waits for output before a 503")
+    rate_limit: RateLimitSpec = Field(default_factory=RateLimitSpec, description="per-client rate limits")
+    cors_origins: list[str] = Field(default_factory=list, description="origins allowed by CORS; empty: CORS off")
+
+
 class Profile(StrictModel):
     """A complete, validated profile."""
 
@@ -156,6 +186,7 @@ class Profile(StrictModel):
     sinks: list[SinkSpec] = Field(default_factory=lambda: [StdoutSinkSpec()], min_length=1)
     run: RunSpec = Field(default_factory=RunSpec)
     report: ReportSpec = Field(default_factory=ReportSpec, description="what `oe report` measures and gates on")
+    server: ServerSpec = Field(default_factory=ServerSpec, description="what `oe serve` allows and limits")
 
     @field_validator("sources")
     @classmethod

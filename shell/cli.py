@@ -24,6 +24,7 @@ COMMANDS = {
     "report": "openentropy.shell.report_command:report_command",
     "run": "openentropy.shell.run_command:run_command",
     "scan": "openentropy.shell.scan_command:scan_command",
+    "serve": "openentropy.shell.serve_command:serve_command",
 }
 
 EXIT_RUNTIME, EXIT_USAGE, EXIT_INTERRUPTED = 1, 2, 130
@@ -71,6 +72,9 @@ def oe() -> None:
       oe probe clock_jitter           measure one source
       oe bench --all                  measure and rank every available source
       oe pool paranoid                health, credits and entropy balance
+      oe assess --source disk_io      SP 800-90B min-entropy (all ten estimators)
+      oe report report                battery, SP 800-22 and SP 800-90B; gates CI
+      oe serve                        REST service, ANU QRNG compatible
     """
 
 

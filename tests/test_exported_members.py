@@ -5,6 +5,7 @@ import importlib
 import pytest
 
 PACKAGES = [
+    "openentropy.api",
     "openentropy.engine",
     "openentropy.sources",
     "openentropy.pipelines",

@@ -1,0 +1,41 @@
+"""ANU QRNG compatible random numbers, at ANU's own path and at ``/api/v1/random``.
+
+An ANU client works against this server by changing only its base URL. Beyond ANU's
+``length``, ``type`` and ``size`` (see anu.py), the optional extras: ``source=NAME``,
+``conditioning=raw|von_neumann|sha256`` and ``profile=NAME`` (see output.py).
+"""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends, Request, Response
+
+from . import anu
+from .models import AnuResponse, ErrorResponse
+from .output import check_size, charge_bytes, obtain
+from .query import CONDITIONING, PROFILE, SOURCE, documented
+from .state import ServerState, limited_state
+
+router = APIRouter(prefix="", tags=["random"])
+
+ERRORS = {code: {"model": ErrorResponse} for code in (400, 401, 403, 413, 429, 503)}
+PARAMS = documented(
+    ("length", "integer", "number of values, 1-1024 (required)"),
+    ("type", "string", "uint8 (default) | uint16 | hex16"),
+    ("size", "integer", "bytes per hex16 value, 1-1024 (default 1)"),
+    SOURCE, CONDITIONING, PROFILE,
+)
+
+
+@router.get("/API/jsonI.php", response_model=AnuResponse, responses=ERRORS, openapi_extra=PARAMS,
+            summary="ANU QRNG API (ANU's path)")
+@router.get("/api/v1/random", response_model=AnuResponse, responses=ERRORS, openapi_extra=PARAMS,
+            summary="ANU QRNG API")
+async def random_numbers(request: Request, state: ServerState = Depends(limited_state)) -> Response:
+    q = request.query_params
+    parsed = anu.parse_request(q.get("length"), q.get("type"), q.get("size"))
+    n = parsed.byte_count
+    check_size(state, n)
+    charge_bytes(state, request, n)
+    data = await obtain(state, request, n, source=q.get("source"), conditioning=q.get("conditioning"),
+                        profile=q.get("profile"))
+    return Response(anu.encode(parsed, data), media_type="application/json")
