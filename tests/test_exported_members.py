@@ -8,6 +8,7 @@ PACKAGES = [
     "openentropy.engine",
     "openentropy.sources",
     "openentropy.pipelines",
+    "openentropy.pipelines.battery",
     "openentropy.pipelines.sp80022",
     "openentropy.shell",
 ]
