@@ -9,6 +9,7 @@ PACKAGES = [
     "openentropy.engine",
     "openentropy.sources",
     "openentropy.pipelines",
+    "openentropy.pipelines.battery",
     "openentropy.pipelines.sp80022",
     "openentropy.pipelines.estimators",
     "openentropy.shell",
