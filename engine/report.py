@@ -59,11 +59,14 @@ class Report:
     seconds: float = 0.0
     failures: list[str] = field(default_factory=list)
 
+    def gated_items(self) -> list[ReportItem]:
+        """The inputs the thresholds apply to: the pool output, or every input without one."""
+        return [item for item in self.items if item.input.kind == "pool"] or self.items
+
     def verdict(self, spec: ReportSpec) -> list[str]:
-        """Why the pool output (or, without one, every input) misses the thresholds."""
-        judged = [item for item in self.items if item.input.kind == "pool"] or self.items
+        """Why the gated inputs miss the thresholds (empty: the report passes)."""
         problems = []
-        for item in judged:
+        for item in self.gated_items():
             battery = item.battery
             if GRADE_ORDER.index(battery.grade) > GRADE_ORDER.index(spec.min_grade):
                 problems.append(f"{item.input.label}: battery grade {battery.grade} is below {spec.min_grade}")

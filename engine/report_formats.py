@@ -106,20 +106,26 @@ def to_html(report: Report, problems: list[str]) -> str:
 
 
 def to_junit(report: Report, problems: list[str]) -> str:
+    """Gated inputs (the pool output) report failing tests as failures; the others, whose
+    raw bytes are shown but not gated, report them as skipped with the reason."""
     suites = ElementTree.Element("testsuites", name=report.title)
+    gated = {id(item) for item in report.gated_items()}
     for item in report.items:
         cases = [(r.name, r.passed or not r.applicable, f"{r.details} (p={_p(r.p_value)}, grade {r.grade})",
                   not r.applicable) for r in item.battery.results]
         cases += [(f"SP 800-22 {name}", verdict != "FAIL", detail, verdict == "n/a") for name, verdict, detail in _nist_rows(item)]
+        failures = sum(1 for _, ok, _, na in cases if not ok and not na) if id(item) in gated else 0
         suite = ElementTree.SubElement(suites, "testsuite", name=item.input.label, tests=str(len(cases)),
-                                       failures=str(sum(1 for _, ok, _, _ in cases if not ok)),
-                                       skipped=str(sum(1 for *_, na in cases if na)))
+                                       failures=str(failures),
+                                       skipped=str(sum(1 for _, ok, _, na in cases if na or not ok) - failures))
         for name, ok, detail, not_applicable in cases:
             case = ElementTree.SubElement(suite, "testcase", classname=item.input.label, name=name)
             if not_applicable:
                 ElementTree.SubElement(case, "skipped", message=detail)
-            elif not ok:
+            elif not ok and id(item) in gated:
                 ElementTree.SubElement(case, "failure", message=detail)
+            elif not ok:
+                ElementTree.SubElement(case, "skipped", message=f"failed, not gated (raw source bytes): {detail}")
     return ElementTree.tostring(suites, encoding="unicode", xml_declaration=True) + "\n"
 
 
