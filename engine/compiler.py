@@ -27,7 +27,8 @@ from typing import Any
 from dask.task_spec import DataNode, GraphNode, Task, TaskRef
 
 from openentropy.pipelines.conditioners import as_bytes
-from openentropy.pipelines.estimates import mcv_min_entropy, shannon
+from openentropy.pipelines.estimates import online_min_entropy, shannon
+from openentropy.pipelines.estimators import assess
 
 from .health import HealthState
 from .outcome import CollectOutcome, SourceRound, Status
@@ -77,8 +78,9 @@ def _apply_stage(stage: Any, outcome: CollectOutcome) -> CollectOutcome:
 def _health(runtime: Runtime, spec: SourceSpec, outcome: CollectOutcome) -> CollectOutcome:
     """Health-test this round's symbols; estimate and cap the credit for what passes.
 
-    Credit, on the accepted symbols before any hashing, is the smallest of: the MCV
-    min-entropy per byte x bytes; H x symbols, where H is the min-entropy per symbol the
+    Credit, on the accepted symbols before any hashing, is the smallest of: the round's
+    min-entropy estimate per byte x bytes (``health.estimate``: min(MCV, Markov), or the
+    full SP 800-90B assessment); H x symbols, where H is the min-entropy per symbol the
     health tests assume (crediting more than the tests defend would be dishonest); and
     the profile's credit_cap x symbols. Nothing is mixed here.
     """
@@ -99,7 +101,7 @@ def _health(runtime: Runtime, spec: SourceSpec, outcome: CollectOutcome) -> Coll
         return replace(outcome.failed(Status.STARTUP, "start-up health tests in progress"), health=state)
     symbols = verdict.accepted
     data = as_bytes(symbols)
-    h_min = mcv_min_entropy(data)
+    h_min = assess(data, 8).min_entropy if spec.health.estimate == "sp800_90b" else online_min_entropy(data)
     per_symbol = min(monitor.h, spec.health.credit_cap if spec.health.credit_cap is not None else math.inf)
     credit = min(h_min * len(data), per_symbol * len(symbols))
     return replace(outcome, data=symbols, health=state, shannon=shannon(data), min_entropy=h_min, credit_bits=credit)

@@ -45,6 +45,11 @@ class HealthSpec(StrictModel):
     )
     credit_cap: float | None = Field(None, ge=0, le=64, description="most bits credited per symbol; default: no cap")
     backoff: Duration = Field(1.0, gt=0, le=3600, description="first quarantine back-off; doubles per failure")
+    estimate: Literal["online", "sp800_90b"] = Field(
+        "online",
+        description="per-round min-entropy estimate for crediting: online = min(MCV, Markov); "
+        "sp800_90b = all ten SP 800-90B estimators (slower: ~0.3 s per 20k symbols)",
+    )
 
 
 class SourceSpec(StrictModel):
