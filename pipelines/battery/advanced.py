@@ -25,12 +25,13 @@ excursions and birthday spacing (upstream category 9).
 - Birthday spacing: upstream sorts n/2 16-bit values and uses lambda = m^3 / (4d),
   Marsaglia's Poisson mean only when m is of the order of d^(1/3) (at a mebibyte
   m = 524,288 birthdays fall in d = 65,536 days), and reports the larger of the two
-  Poisson tails, which is >= 0.5 always, so it cannot fail. We run Marsaglia's test as in DIEHARD: samples of m = 512 birthdays, 24-bit
-  big-endian values from 3 bytes each (d = 2^24); the number of repeated values
-  among the m sorted spacings (the first measured from 0) is close to Poisson with
-  lambda = m^3 / (4d) = 2 (simulated mean 1.994, variance 1.989 over 40,000 samples);
-  the total over the K samples against Poisson(2K), two-sided P = min(1, 2 min(
-  Pr[X <= T], Pr[X >= T])). From 4 samples (6,144 bytes).
+  Poisson tails, which is >= 0.5 always, so it cannot fail. We run Marsaglia's test
+  as in DIEHARD: samples of m = 512 birthdays, 24-bit big-endian values from 3 bytes
+  each (d = 2^24); the number of repeated values among the m sorted spacings (the
+  first measured from 0) is close to Poisson with lambda = m^3 / (4d) = 2 (simulated
+  mean 1.994, variance 1.989 over 40,000 samples); the total T over the K samples
+  against Poisson(2K), two-sided P = min(1, 2 min(Pr[X <= T], Pr[X >= T])). From 4
+  samples (6,144 bytes).
 
 Both walk tests follow S byte by byte (``walk_starts``): the walk before each
 byte plus a 256 x 8 table of partial sums, which is 8 times less work than a
@@ -56,7 +57,8 @@ RANK_MIN_MATRICES = 38
 LINEAR_COMPLEXITY_M, LINEAR_COMPLEXITY_MIN_BLOCKS = 200, 200
 #: Partial sums of (2 e - 1) over the first 1..8 bits of each byte value, MSB first,
 #: one row per bit count: BYTE_STEPS[j - 1, b] is the walk's move after j bits of b.
-BYTE_STEPS = np.cumsum(np.unpackbits(np.arange(256, dtype=np.uint8)).reshape(256, 8).astype(np.int64) * 2 - 1, axis=1).T.copy()
+_BYTE_BITS = np.unpackbits(np.arange(256, dtype=np.uint8)).reshape(256, 8).astype(np.int64)
+BYTE_STEPS = np.cumsum(2 * _BYTE_BITS - 1, axis=1).T.copy()
 #: Highest and lowest partial sum within each byte value.
 BYTE_HIGH, BYTE_LOW = BYTE_STEPS.max(axis=0), BYTE_STEPS.min(axis=0)
 

@@ -78,7 +78,9 @@ def as_sample(data) -> Sample:
         return data
     if isinstance(data, np.ndarray):
         if data.dtype != np.uint8 or data.ndim != 1:
-            raise ValueError(f"battery input must be bytes or a 1-D uint8 array, got {data.dtype} of shape {data.shape}")
+            raise ValueError(
+                f"battery input must be bytes or a 1-D uint8 array, got {data.dtype} of shape {data.shape}"
+            )
         return Sample(data)
     if isinstance(data, (bytes, bytearray, memoryview)):
         return Sample(np.frombuffer(bytes(data), dtype=np.uint8))

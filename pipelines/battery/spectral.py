@@ -48,7 +48,8 @@ def dft_spectral(data) -> BatteryResult:
         return insufficient(name, CATEGORY, 64, bits.size, "bits")
     result = sp_dft(bits)
     below = int(result.statistics["N1"])
-    return from_p(name, CATEGORY, result.p_values[0], result.statistics["d"], f"peaks_below_threshold={below}/{bits.size // 2}")
+    details = f"peaks_below_threshold={below}/{bits.size // 2}"
+    return from_p(name, CATEGORY, result.p_values[0], result.statistics["d"], details)
 
 
 def spectral_flatness(data) -> BatteryResult:

@@ -164,7 +164,8 @@ def test_grade_from_p_uses_upstreams_bounds(p, grade):
 
 
 @pytest.mark.parametrize(
-    ("score", "grade"), [(100.0, "A"), (80.0, "A"), (79.9, "B"), (60.0, "B"), (40.0, "C"), (20.0, "D"), (19.9, "F"), (0.0, "F")]
+    ("score", "grade"),
+    [(100.0, "A"), (80.0, "A"), (79.9, "B"), (60.0, "B"), (40.0, "C"), (20.0, "D"), (19.9, "F"), (0.0, "F")],
 )
 def test_overall_grade_uses_upstreams_bounds(score, grade):
     assert grade_from_score(score) == grade
@@ -212,3 +213,22 @@ def test_one_mebibyte_runs_in_seconds():
     print(f"\nrun_battery on 1 MiB: {elapsed:.2f} s")
     assert len(report.results) == 31 and report.not_applicable == 0
     assert elapsed < 10.0
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        pytest.param(lambda rng, n, q: np.packbits(rng.random(n * 8) < q), id="bias"),
+        pytest.param(lambda rng, n, q: np.packbits(np.cumsum(rng.random(n * 8) >= q) % 2), id="markov"),
+    ],
+)
+def test_score_falls_steadily_with_the_size_of_the_defect(make):
+    """P(one) for the bias sweep, P(repeat the last bit) for the Markov sweep: 0.5 is ideal."""
+    reports = [make(np.random.default_rng(77), 1 << 16, q) for q in (0.5, 0.51, 0.55, 0.65, 0.8, 0.95)]
+    reports = [run_battery(data) for data in reports]
+    scores = [r.score for r in reports]
+    assert all(a > b for a, b in zip(scores, scores[1:])), scores
+    grades = [r.grade for r in reports]
+    assert grades == sorted(grades) and grades[0] == "A", grades
+    passed = [r.passed for r in reports]
+    assert passed == sorted(passed, reverse=True), passed
