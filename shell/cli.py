@@ -1,4 +1,5 @@
-"""The ``oe`` command line. Each command lives in its own module, imported lazily.
+"""The ``oe`` command line. Each command lives in its own module, imported lazily
+(``oe shell`` reuses this table for its own ``scan``, ``probe`` and ``bench``).
 
 Exit statuses: 0 success; 1 a run-time failure (a sink error, an unavailable source);
 2 bad input (a broken profile, a bad option); 130 stopped by Ctrl-C. Errors print one
@@ -17,11 +18,13 @@ from openentropy.engine.errors import OpenEntropyError, ProfileError
 #: command name -> "module:attribute" (a click command), imported on first use
 COMMANDS = {
     "bench": "openentropy.shell.bench_command:bench_command",
+    "monitor": "openentropy.shell.monitor_command:monitor_command",
     "pool": "openentropy.shell.pool_command:pool_command",
     "probe": "openentropy.shell.probe_command:probe_command",
     "profiles": "openentropy.shell.profiles_command:profiles",
     "run": "openentropy.shell.run_command:run_command",
     "scan": "openentropy.shell.scan_command:scan_command",
+    "shell": "openentropy.shell.shell_command:shell_command",
 }
 
 EXIT_RUNTIME, EXIT_USAGE, EXIT_INTERRUPTED = 1, 2, 130
@@ -69,6 +72,8 @@ def oe() -> None:
       oe probe clock_jitter           measure one source
       oe bench --all                  measure and rank every available source
       oe pool paranoid                health, credits and entropy balance
+      oe shell default                explore and edit a profile interactively
+      oe monitor                      live dashboard of every source's health
     """
 
 
