@@ -75,7 +75,8 @@ def set_field(shell, path: str, value: tuple[str, ...]) -> None:
     """
     session = shell.session
     parsed = parse_value(" ".join(value))
-    session.edit(editing.set_path(session.require().data, path, parsed))
+    draft = session.require()
+    session.edit(editing.set_path(draft.data, path, parsed, draft.resolved()))
     click.echo(f"{path} = {_dump(editing.get_path(session.draft.resolved(), path))}")
 
 

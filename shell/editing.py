@@ -96,9 +96,26 @@ def _parent(data: dict, path: Path) -> Any:
     return current
 
 
-def set_path(data: dict, text: str, value: Any) -> dict:
-    """A copy of ``data`` with the field at ``text`` set to ``value``."""
+def _copy_default_lists(data: dict, resolved: dict, parts: tuple[str, ...]) -> None:
+    """Where ``parts`` crosses a list field the data leaves at its default (``sinks``,
+    ``conditioning``), put that default list in, so ``sinks.1`` appends to it."""
+    current, full = data, resolved
+    for part in parts[:-1]:
+        if not (isinstance(current, dict) and isinstance(full, dict)):
+            return
+        if part not in current:
+            if not isinstance(full.get(part), list):
+                return
+            current[part] = copy.deepcopy(full[part])
+        current, full = current[part], full.get(part)
+
+
+def set_path(data: dict, text: str, value: Any, resolved: dict | None = None) -> dict:
+    """A copy of ``data`` with the field at ``text`` set to ``value``; ``resolved`` (the
+    profile with defaults filled) supplies lists the data does not hold yet."""
     edited = copy.deepcopy(data)
+    if resolved is not None:
+        _copy_default_lists(edited, resolved, split_path(text))
     path = resolve(edited, split_path(text), text, allow_append=True)
     parent = _parent(edited, path)
     if isinstance(parent, list) and path[-1] == len(parent):

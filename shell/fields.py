@@ -68,7 +68,7 @@ class _Walker:
                     child = f"{path}.{name}" if path else name
                     sub = value.get(name) if isinstance(value, dict) else None
                     if name == "type" and tags:
-                        self.add(child, tags)
+                        self.add(child, [_text(tag) for tag in tags])
                     self.walk(prop, defs, sub, child, value if isinstance(value, dict) else None)
             elif branch.get("type") == "object" and path.endswith(".params") and owner and owner.get("name"):
                 schema = params_schema(str(owner["name"]))

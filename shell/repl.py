@@ -55,10 +55,11 @@ def raw_value(command: click.Command, line: str, args: list[str]) -> list[str]:
     if not params or params[-1].name != "value":
         return args
     before = len(params) - 1
-    if len(args) <= before or any(a.startswith("-") for a in args[:before + 1]):
+    if len(args) <= before or any(a.startswith("-") for a in args[:before]):
         return args
     match = re.match(r"\s*\S+" + r"\s+\S+" * before + r"\s+(.*?)\s*$", line)
-    return args[:before] + [match.group(1)] if match else args
+    return args[:before] + ["--", match.group(1)] if match else args  # "--": a value may start with '-'
+
 
 
 def show_error(message: str) -> None:
