@@ -26,7 +26,7 @@ from pathlib import Path
 SPARKS = "▁▂▃▄▅▆▇█"
 HISTORY = 24  # min-entropy values kept per source for the sparkline
 SORTS = ("source", "health", "min-entropy", "throughput", "failures")
-MIN_WIDTH, MIN_HEIGHT = 40, 7
+MIN_WIDTH, MIN_HEIGHT = 40, 6
 SPARK_WIDTH = 72  # below this width the sparkline column is dropped
 KEYS = "q quit  p pause  s sort  r record  ? help"
 HELP = (
