@@ -209,12 +209,22 @@ def test_ctrl_c_during_a_command_cancels_it_and_returns_to_the_prompt(loaded, ca
 
 def test_ctrl_c_stops_an_endless_run_after_its_round(loaded, capsys):
     assert loaded.execute("unset run.rounds") == 0 and loaded.execute("set run.interval 20ms") == 0
-    timer = threading.Timer(0.5, os.kill, (os.getpid(), signal.SIGINT))
-    timer.start()
+    done = threading.Event()
+
+    def interrupt_once_running():  # after a round, so run's own Ctrl-C handler is in place
+        while not done.wait(0.02):
+            status = loaded.session.pool_status()
+            if status is not None and status.output_bytes > 0:
+                os.kill(os.getpid(), signal.SIGINT)
+                return
+
+    thread = threading.Thread(target=interrupt_once_running, daemon=True)
+    thread.start()
     try:
         assert loaded.execute("run") == 130
     finally:
-        timer.cancel()
+        done.set()
+        thread.join(5)
     out = capsys.readouterr().out
     assert "(interrupted)" in out and " 0 rounds" not in out
     assert signal.getsignal(signal.SIGINT) is signal.default_int_handler

@@ -42,15 +42,18 @@ class Pane:
     def type(self, text: str) -> None:
         self.tmux("send-keys", "-t", self.target, "-l", text)
 
-    def wait_for(self, *texts: str, timeout: float = TIMEOUT) -> str:
+    def wait_until(self, ready, what: str, timeout: float = TIMEOUT) -> str:
         deadline = time.monotonic() + timeout
         while True:
             screen = self.screen()
-            if all(text in screen for text in texts):
+            if ready(screen):
                 return screen
             if time.monotonic() > deadline:
-                pytest.fail(f"waited {timeout:g} s for {texts!r}; the screen:\n{screen}")
+                pytest.fail(f"waited {timeout:g} s for {what}; the screen:\n{screen}")
             time.sleep(0.1)
+
+    def wait_for(self, *texts: str, timeout: float = TIMEOUT) -> str:
+        return self.wait_until(lambda screen: all(text in screen for text in texts), repr(texts), timeout)
 
 
 @pytest.fixture
@@ -75,7 +78,8 @@ def test_shell_on_a_terminal(pane, quick_profile, data_home, tmp_path):
     p.keys("Enter")
     p.wait_for("sources.clock_jitter.weight = 2.0", "quick* |")
     p.type("sho")
-    p.keys("Tab")
+    p.keys("Tab")  # completion runs in the background: wait for it before typing on
+    p.wait_until(lambda screen: "oe> show" in [line.rstrip() for line in screen.splitlines()], "'sho' completed")
     p.type(" pool.mo")
     p.keys("Tab")
     p.wait_for("oe> show pool.mode")
@@ -95,7 +99,7 @@ def test_shell_on_a_terminal(pane, quick_profile, data_home, tmp_path):
     p.wait_for("run.interval = 0.05")
     p.type("run")
     p.keys("Enter")
-    time.sleep(1.0)
+    p.wait_until(lambda screen: "quick: round" in screen.rpartition("oe> run\n")[2], "the endless run's progress")
     p.keys("C-c")
     p.wait_for("(interrupted)")
     p.type(f"save {tmp_path / 'mine.yaml'}")
