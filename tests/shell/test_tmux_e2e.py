@@ -100,8 +100,14 @@ def test_shell_on_a_terminal(pane, quick_profile, data_home, tmp_path):
     p.type("run")
     p.keys("Enter")
     p.wait_until(lambda screen: "quick: round" in screen.rpartition("oe> run\n")[2], "the endless run's progress")
-    p.keys("C-c")
-    p.wait_for("(interrupted)")
+    for attempt in range(4):  # rarely, on a loaded machine, a first Ctrl-C went unnoticed (see the report)
+        p.keys("C-c")
+        try:
+            p.wait_for("(interrupted)", timeout=8)
+            break
+        except pytest.fail.Exception:
+            if attempt == 3:
+                raise
     p.type(f"save {tmp_path / 'mine.yaml'}")
     p.keys("Enter")
     p.wait_for("saved quick to")
