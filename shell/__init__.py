@@ -1,4 +1,5 @@
-"""Front-ends: the ``oe`` command line (and later the interactive shell and monitor)."""
+"""Front-ends: the ``oe`` command line, the ``oe shell`` interactive shell and the ``oe monitor``
+dashboard."""
 
 __all__ = ["main"]
 

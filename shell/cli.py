@@ -1,4 +1,5 @@
-"""The ``oe`` command line. Each command lives in its own module, imported lazily.
+"""The ``oe`` command line. Each command lives in its own module, imported lazily
+(``oe shell`` reuses this table for its own ``scan``, ``probe`` and ``bench``).
 
 Exit statuses: 0 success; 1 a run-time failure (a sink error, an unavailable source);
 2 bad input (a broken profile, a bad option); 130 stopped by Ctrl-C. Errors print one
@@ -18,6 +19,7 @@ from openentropy.engine.errors import OpenEntropyError, ProfileError
 COMMANDS = {
     "assess": "openentropy.shell.assess_command:assess_command",
     "bench": "openentropy.shell.bench_command:bench_command",
+    "monitor": "openentropy.shell.monitor_command:monitor_command",
     "pool": "openentropy.shell.pool_command:pool_command",
     "probe": "openentropy.shell.probe_command:probe_command",
     "profiles": "openentropy.shell.profiles_command:profiles",
@@ -25,6 +27,7 @@ COMMANDS = {
     "run": "openentropy.shell.run_command:run_command",
     "scan": "openentropy.shell.scan_command:scan_command",
     "serve": "openentropy.shell.serve_command:serve_command",
+    "shell": "openentropy.shell.shell_command:shell_command",
 }
 
 EXIT_RUNTIME, EXIT_USAGE, EXIT_INTERRUPTED = 1, 2, 130
@@ -75,6 +78,8 @@ def oe() -> None:
       oe assess --source disk_io      SP 800-90B min-entropy (all ten estimators)
       oe report report                battery, SP 800-22 and SP 800-90B; gates CI
       oe serve                        REST service, ANU QRNG compatible
+      oe shell default                explore and edit a profile interactively
+      oe monitor                      live dashboard of every source's health
     """
 
 

@@ -5,15 +5,20 @@ prints the run summary at the end: on stdout, or on stderr when a sink is writin
 stdout (so the random bytes are never mixed with text). The first Ctrl-C finishes the
 current round, closes the sinks (flushed and fsynced) and exits 130; a second one
 interrupts at once.
+
+``drive_rounds`` and ``graceful_sigint`` are the run loop itself; the interactive shell's
+``run`` calls them on its own (kept) harvest.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
 import sys
 import threading
+from collections.abc import Iterator
 
 import click
 
@@ -35,42 +40,36 @@ def _silence_stdout() -> None:
     os.dup2(devnull, sys.stdout.fileno())
 
 
-@click.command("run")
-@click.argument("profile", default="default")
-@click.option("--bytes", "n_bytes", type=click.IntRange(min=1),
-              help="Write exactly this many bytes, then stop (replaces the profile's run limits).")
-@click.option("--rounds", type=click.IntRange(min=1),
-              help="Stop after this many rounds (replaces the profile's run limits).")
-@click.option("--json", "as_json", is_flag=True, help="Print a JSON summary at the end.")
-def run_command(profile: str, n_bytes: int | None, rounds: int | None, as_json: bool) -> None:
-    """Run PROFILE (a shipped name or a YAML file; default: 'default').
-
-    \b
-    Examples:
-      oe run profiles/default.yaml
-      oe run default --bytes 1048576 > out.bin
-      oe run paranoid --rounds 3 --json
-    """
-    from openentropy.engine.errors import EntropyTimeoutError, SinkError
-    from openentropy.engine.outcome import RunSummary
-    from openentropy.engine.runner import Harvest
-
-    from .progress import RunProgress
-
-    spec = _load(profile, rounds, n_bytes)
-    stop = threading.Event()
-    previous = signal.getsignal(signal.SIGINT)
+@contextlib.contextmanager
+def graceful_sigint(stop: threading.Event) -> Iterator[None]:
+    """While inside: the first Ctrl-C sets ``stop`` (the round in progress finishes),
+    a second raises ``KeyboardInterrupt``. Outside the main thread it changes nothing."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
 
     def on_sigint(signum, frame):
         if stop.is_set():
             raise KeyboardInterrupt
         stop.set()
 
-    signal.signal(signal.SIGINT, on_sigint)
-    summary = RunSummary(spec.name)
+    previous = signal.signal(signal.SIGINT, on_sigint)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+def drive_rounds(harvest, summary, progress, stop: threading.Event) -> int:
+    """Open the sinks, run rounds until the profile's limits or ``stop``, close the sinks.
+
+    Adds every round to ``summary`` (and sets its ``stopped_by`` and duration), reports
+    sink and stall errors, and returns the exit status: 0, ``EXIT_RUNTIME`` or
+    ``EXIT_INTERRUPTED``. The harvest itself (its pool) stays usable afterwards.
+    """
+    from openentropy.engine.errors import EntropyTimeoutError, SinkError
+
     exit_code = 0
-    progress = RunProgress(spec, enabled=sys.stderr.isatty())
-    harvest = Harvest(spec)
     try:
         with progress:
             harvest.runtime.open_sinks()
@@ -88,14 +87,52 @@ def run_command(profile: str, n_bytes: int | None, rounds: int | None, as_json: 
         report_error(error)
         exit_code = EXIT_RUNTIME
     finally:
-        for problem in harvest.close():
+        for problem in harvest.runtime.close_sinks():
             report_error(Exception(problem))
             exit_code = exit_code or EXIT_RUNTIME
-        signal.signal(signal.SIGINT, previous)
     if stop.is_set():
         summary.stopped_by, exit_code = "interrupted", EXIT_INTERRUPTED
     summary.duration_s = progress.elapsed()
+    return exit_code
+
+
+def summary_to_stderr(profile) -> bool:
+    """Whether a JSON summary must go to stderr: a sink is writing bytes to stdout."""
+    return any(sink.type == "stdout" for sink in profile.sinks)
+
+
+@click.command("run")
+@click.argument("profile", default="default")
+@click.option("--bytes", "n_bytes", type=click.IntRange(min=1),
+              help="Write exactly this many bytes, then stop (replaces the profile's run limits).")
+@click.option("--rounds", type=click.IntRange(min=1),
+              help="Stop after this many rounds (replaces the profile's run limits).")
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON summary at the end.")
+def run_command(profile: str, n_bytes: int | None, rounds: int | None, as_json: bool) -> None:
+    """Run PROFILE (a shipped name or a YAML file; default: 'default').
+
+    \b
+    Examples:
+      oe run profiles/default.yaml
+      oe run default --bytes 1048576 > out.bin
+      oe run paranoid --rounds 3 --json
+    """
+    from openentropy.engine.outcome import RunSummary
+    from openentropy.engine.runner import Harvest
+
+    from .progress import RunProgress
+
+    spec = _load(profile, rounds, n_bytes)
+    stop = threading.Event()
+    summary = RunSummary(spec.name)
+    progress = RunProgress(spec, enabled=sys.stderr.isatty())
+    with graceful_sigint(stop):
+        harvest = Harvest(spec)
+        try:
+            exit_code = drive_rounds(harvest, summary, progress, stop)
+        finally:
+            for problem in harvest.close():  # sinks are closed already; this ends the thread pool
+                report_error(Exception(problem))
     if as_json:
-        to_stderr = any(sink.type == "stdout" for sink in spec.sinks)
-        click.echo(json.dumps(summary.to_dict(), indent=2), err=to_stderr)
+        click.echo(json.dumps(summary.to_dict(), indent=2), err=summary_to_stderr(spec))
     raise SystemExit(exit_code)
