@@ -100,8 +100,22 @@ def read_process_table(root: str, skip_pid: int | None = None) -> dict[int, np.n
         except (IndexError, ValueError):
             continue
         values[_VSIZE] //= page  # bytes -> pages, so the low byte of a delta is not always 0
-        table[int(entry)] = np.array(values, dtype=np.uint64)
+        table[int(entry)] = np.array(values + _schedstat(root, entry), dtype=np.uint64)
     return table
+
+
+def _schedstat(root: str, entry: str) -> list[int]:
+    """/proc/[pid]/schedstat: ns on CPU, ns waiting to run, timeslices (zeros when absent).
+
+    Unlike the tick-granular CPU times in stat, these move in nanoseconds whenever the
+    task is scheduled, so kernel threads keep them changing even on an idle machine.
+    """
+    try:
+        with open(os.path.join(root, entry, "schedstat"), "rb") as handle:
+            values = [int(v) for v in handle.read().split()[:3]]
+    except (OSError, ValueError):
+        return [0, 0, 0]
+    return values + [0] * (3 - len(values))
 
 
 class ProcRootParams(SourceParams):
@@ -155,7 +169,7 @@ class ProcCounters(EntropySource):
 class ProcessTable(EntropySource):
     info = SourceInfo(
         name="process_table",
-        description="Deltas of per-process page faults, CPU times and memory sizes from /proc/[pid]/stat",
+        description="Deltas of per-process page faults, CPU and run-queue times, memory sizes (/proc/[pid]/stat, schedstat)",
         physics=(
             "Every process's page-fault counts, user and system CPU ticks, thread count and "
             "resident size move as it runs, at times set by the scheduler, timer interrupts, "
@@ -166,7 +180,7 @@ class ProcessTable(EntropySource):
         ),
         category=Category.SYSTEM,
         platforms=("linux",),
-        requirements=("/proc/[pid]/stat",),
+        requirements=("/proc/[pid]/stat (and /proc/[pid]/schedstat where the kernel has it)",),
         entropy_rate_estimate=1.0e3,
     )
     #: Min-entropy per symbol the health tests assume (measured with benchmarks/health_calibration.py):

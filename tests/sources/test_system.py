@@ -51,10 +51,20 @@ def test_counter_deltas_keep_moved_counters_and_skip_files_that_changed_shape():
 def test_process_table_parses_stat_fields_despite_odd_names():
     table = read_process_table(PROC_A)
     assert sorted(table) == [100, 200]
-    # minflt cminflt majflt cmajflt utime stime cutime cstime num_threads vsize(pages) rss
-    assert table[100].tolist() == [500, 900, 2, 3, 40, 50, 60, 70, 3, 41197568 // os.sysconf("SC_PAGE_SIZE"), 3357]
+    # minflt cminflt majflt cmajflt utime stime cutime cstime num_threads vsize(pages) rss,
+    # then schedstat's run ns, wait ns and timeslices (zeros: this fixture has no schedstat)
+    assert table[100].tolist() == [500, 900, 2, 3, 40, 50, 60, 70, 3, 41197568 // os.sysconf("SC_PAGE_SIZE"), 3357,
+                                   0, 0, 0]
     assert table[200].tolist()[0] == 7  # comm "odd ) name)" holds spaces and parentheses
     assert sorted(read_process_table(PROC_A, skip_pid=200)) == [100]
+
+
+def test_process_table_reads_schedstat_when_present(tmp_path):
+    proc = tmp_path / "proc"
+    (proc / "42").mkdir(parents=True)
+    (proc / "42" / "stat").write_text("42 (k) S " + " ".join(["0"] * 49) + "\n")
+    (proc / "42" / "schedstat").write_text("123456789 4242 17\n")
+    assert read_process_table(str(proc))[42].tolist()[-3:] == [123456789, 4242, 17]
 
 
 def test_process_deltas_cover_processes_in_both_passes_only():
