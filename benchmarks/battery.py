@@ -14,7 +14,7 @@ the median of --runs:
 - ``sp80022.run_suite`` on the 1,000,000 bits (15 tests, sts defaults);
 - ``sp80022suite`` (sts-2.1.2's C code on PyPI; not a project dependency) on the same
   bits, when importable; it reads templates/template9 from the working directory, so
-  the calls run in a temporary folder holding that file (as benchmarks/sp80022_speed.py
+  the calls run in a temporary folder holding that file (as NIST's tool
   does); otherwise a note says it was skipped;
 - ``run_battery`` on the same 125,000 bytes and on 1 MiB (the goal: under 2 s).
 
@@ -25,13 +25,13 @@ from __future__ import annotations
 
 import argparse
 import hashlib
-import importlib.util
 import os
 import statistics
 import tempfile
 import time
 from pathlib import Path
 
+from nist_inputs import make_inputs
 from openentropy.pipelines.battery import run_battery
 from openentropy.pipelines.sp80022 import aperiodic_templates, run_suite, unpack_bits
 
@@ -42,7 +42,7 @@ E_BITS = 1_000_000
 E_MIB_SHA256 = "677e86cbbadcba18ceb1b7f94786ab59f22f04d3aef379ffc745a5e7637422b1"
 E_CACHE = Path(tempfile.gettempdir()) / "openentropy-e-8388608-bits.bin"
 
-#: sp80022suite's functions and sts's default arguments (as in sp80022_speed.py).
+#: sp80022suite's functions and sts's default arguments.
 NIST_CALLS = (
     ("frequency", ()),
     ("block_frequency", (128,)),
@@ -62,27 +62,9 @@ NIST_CALLS = (
 )
 
 
-def reference_folder() -> Path:
-    """../shared/reference/nist beside this checkout, or beside the main checkout."""
-    roots = [ROOT]
-    dot_git = ROOT / ".git"
-    if dot_git.is_file() and dot_git.read_text().startswith("gitdir:"):
-        roots.append(Path(dot_git.read_text().split(":", 1)[1].strip()).parent.parent.parent)
-    candidates = [root.parent / "shared" / "reference" / "nist" for root in roots]
-    for folder in candidates:
-        if (folder / "make_inputs.py").is_file():
-            return folder
-    searched = ", ".join(str(c / "make_inputs.py") for c in candidates)
-    raise SystemExit(f"benchmarks/battery.py: make_inputs.py not found (looked for {searched}); "
-                     "it holds the generator of e's bits this benchmark times on")
-
-
 def e_bytes(n_bits: int) -> bytes:
     """The first n_bits of e (a multiple of 8), packed MSB-first, from make_inputs.e_bits."""
-    spec = importlib.util.spec_from_file_location("nist_make_inputs", reference_folder() / "make_inputs.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module.e_bits(n_bits).to_bytes(n_bits // 8, "big")
+    return make_inputs().e_bits(n_bits).to_bytes(n_bits // 8, "big")
 
 
 def e_mebibyte() -> bytes:

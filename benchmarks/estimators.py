@@ -12,13 +12,13 @@ noisy: medians, not means. Goal: under 5 s.
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import statistics
 import time
 from pathlib import Path
 
 import numpy as np
 
+from nist_inputs import make_inputs
 from openentropy.pipelines.estimators import assess
 from openentropy.pipelines.estimators import assessment as _assessment
 from openentropy.pipelines.estimators.symbols import to_bits, translate
@@ -27,23 +27,8 @@ from openentropy.sources import _native
 REPO = Path(__file__).resolve().parents[1]
 
 
-def _nist_folder() -> Path:
-    roots = [REPO]
-    git = REPO / ".git"
-    if git.is_file() and git.read_text().startswith("gitdir:"):
-        roots.append(Path(git.read_text().split(":", 1)[1].strip()).parents[2])
-    for root in roots:
-        folder = root.parent / "shared" / "reference" / "nist"
-        if (folder / "make_inputs.py").is_file():
-            return folder
-    raise SystemExit("make_inputs.py not found in ../shared/reference/nist beside the repository root")
-
-
 def u8_narrow() -> np.ndarray:
-    spec = importlib.util.spec_from_file_location("nist_make_inputs", _nist_folder() / "make_inputs.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return np.frombuffer(module.gen_u8_narrow(), dtype=np.uint8)
+    return np.frombuffer(make_inputs().gen_u8_narrow(), dtype=np.uint8)
 
 
 def main() -> None:

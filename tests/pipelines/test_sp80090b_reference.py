@@ -1,61 +1,28 @@
 """Our SP 800-90B assessment against NIST's ea_non_iid on u8_narrow (1e6 8-bit samples).
 
-The input is regenerated from the shared reference folder's make_inputs.py (read-only,
-at ../shared/reference/nist beside the repository root); its sha256 must match the JSON's.
-In a git worktree the main checkout (named by the worktree's ``.git`` file) is also a root.
+The input is regenerated from the shared reference folder's make_inputs.py (see
+conftest.py); its sha256 must match the JSON's.
 Every h_original/h_bitstring and every intermediate value in the JSON must agree to 1e-3.
 """
 
 from __future__ import annotations
 
-import hashlib
-import importlib.util
-import json
-from pathlib import Path
 
-import numpy as np
 import pytest
 
 from openentropy.pipelines.estimators import ESTIMATOR_NAMES, assess
 
-REPO = Path(__file__).resolve().parents[2]
-
-
-def _roots() -> list[Path]:
-    roots = [REPO]
-    git = REPO / ".git"
-    if git.is_file() and git.read_text().startswith("gitdir:"):
-        # <main>/.git/worktrees/<name> -> <main>
-        roots.append(Path(git.read_text().split(":", 1)[1].strip()).parents[2])
-    return roots
-
-
-_CANDIDATES = [root.parent / "shared" / "reference" / "nist" for root in _roots()]
-NIST = next((c for c in _CANDIDATES if (c / "ea-non-iid-u8_narrow.json").is_file()), _CANDIDATES[0])
 TOLERANCE = 1e-3
 
 
 @pytest.fixture(scope="module")
-def reference():
-    if not (NIST / "make_inputs.py").is_file() or not (NIST / "ea-non-iid-u8_narrow.json").is_file():
-        pytest.fail(
-            "NIST reference folder missing: expected make_inputs.py and ea-non-iid-u8_narrow.json in one of "
-            f"{', '.join(map(str, _CANDIDATES))} "
-            "(the shared folder sits beside the repository root as ../shared)"
-        )
-    return json.loads((NIST / "ea-non-iid-u8_narrow.json").read_text())
+def reference(ea_reference):
+    return ea_reference
 
 
 @pytest.fixture(scope="module")
-def samples(reference, tmp_path_factory):
-    spec = importlib.util.spec_from_file_location("nist_make_inputs", NIST / "make_inputs.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    data = module.gen_u8_narrow()
-    path = tmp_path_factory.mktemp("nist") / reference["input"]
-    path.write_bytes(data)
-    assert hashlib.sha256(path.read_bytes()).hexdigest() == reference["sha256"]
-    return np.fromfile(path, dtype=np.uint8)
+def samples(u8_narrow):
+    return u8_narrow
 
 
 @pytest.fixture(scope="module")
