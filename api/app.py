@@ -27,6 +27,7 @@ from . import errors
 from .feeder import READY_TIMEOUT_S, ServedPool
 from .metrics import Metrics, MetricsMiddleware
 from .ratelimit import RateLimiter
+from .routes_anu import FAST_ROUTES
 from .routes_anu import router as anu_router
 from .routes_bytes import router as bytes_router
 from .routes_events import router as events_router
@@ -79,6 +80,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     app = FastAPI(title="openentropy", description=DESCRIPTION, version="0.1.0", lifespan=lifespan)
     errors.install(app)
+    app.router.routes.extend(FAST_ROUTES)  # matched before the documented ANU routes below
     for router in (anu_router, bytes_router, status_router, events_router, metrics_router, profiles_router):
         app.include_router(router)
     if spec.cors_origins:

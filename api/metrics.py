@@ -122,6 +122,6 @@ class MetricsMiddleware:
         try:
             await self.app(scope, receive, send_status)
         finally:
-            route = scope.get("route")
-            path = getattr(route, "path", None) or UNMATCHED
+            route = scope.get("route")  # FastAPI routes set it; plain Starlette routes set "endpoint"
+            path = getattr(route, "path", None) or (scope["path"] if "endpoint" in scope else UNMATCHED)
             self.metrics.observe(path, scope["method"], status_box[0], time.perf_counter() - started)
