@@ -146,3 +146,32 @@ def test_with_run_validates_overrides():
     assert p.run.bytes == 10
     with pytest.raises(Exception):
         load(BASE).with_run(bytes=0)
+
+
+@pytest.mark.parametrize(
+    "section, good, bad, fragment",
+    [
+        ("sources:\n  - name: clock_jitter\n    health:", "{alpha: 1.0e-9}", "{alpha: 0.5}", "sources[0].health.alpha"),
+        ("sources:\n  - name: clock_jitter\n    health:", "{min_entropy: 2.5}", "{min_entropy: 0}", "sources[0].health.min_entropy"),
+        ("sources:\n  - name: clock_jitter\n    health:", "{credit_cap: 0.5}", "{credit_cap: -1}", "sources[0].health.credit_cap"),
+        ("sources:\n  - name: clock_jitter\n    health:", "{backoff: 2s}", "{backoff: never}", "sources[0].health.backoff"),
+        ("sources:\n  - name: clock_jitter\n    health:", "{estimate: sp800_90b}", "{estimate: guess}", "sources[0].health.estimate"),
+        ("pool:", "{mode: full_entropy, timeout: 1s}", "{timeout: 0}", "pool.timeout"),
+        ("pool:", "{mode: drbg, drbg: {kind: hmac_sha256}}", "{drbg: {reseed_bytes: 0}}", "pool.drbg.reseed_bytes"),
+        ("pool:", "{drbg: {prediction_resistance: true}}", "{drbg: {reseed_seconds: soon}}", "pool.drbg.reseed_seconds"),
+        ("run:", "{stall_timeout: 5s}", "{stall_timeout: 0}", "run.stall_timeout"),
+        ("report:", "{source_bytes: 4096, pool_bytes: 8192}", "{source_bytes: 10}", "report.source_bytes"),
+        ("report:", "{formats: [html, junit]}", "{formats: [pdf]}", "report.formats[0]"),
+        ("report:", "{min_grade: A, min_passed: 31}", "{min_grade: Z}", "report.min_grade"),
+        ("report:", "{nist: true, assess: false, record: false, output: out}", "{min_passed: 40}", "report.min_passed"),
+        ("server:", "{max_bytes: 4096, timeout: 1s}", "{max_bytes: 10}", "server.max_bytes"),
+        ("server:", "{api_key_env: OE_KEY, allow_raw: true}", "{api_key_env: 'not a name'}", "server.api_key_env"),
+        ("server:", "{rate_limit: {requests_per_second: null, burst: 5}}", "{rate_limit: {burst: 0}}", "server.rate_limit.burst"),
+        ("server:", "{cors_origins: ['http://localhost:3000']}", "{cors_origins: nope}", "server.cors_origins"),
+    ],
+)
+def test_later_sections_fields(section, good, bad, fragment):
+    head = "name: t\n" + ("" if section.startswith("sources") else "sources:\n  - name: clock_jitter\n")
+    load(head + f"{section} {good}\n")
+    message = error_of(head + f"{section} {bad}\n")
+    assert fragment in message, message
