@@ -16,11 +16,10 @@ import argparse
 import time
 
 import numpy as np
-from pydantic import TypeAdapter
 
 from openentropy.engine.health import NON_BINARY_WINDOW, apt_cutoff, rct_cutoff
 from openentropy.engine.measure import scan_sources
-from openentropy.pipelines.stages import StageSpec
+from openentropy.pipelines.stages import parse_stages
 from openentropy.sources import get_source_class
 
 
@@ -28,7 +27,7 @@ def observe(name: str, rounds: int, samples: int) -> tuple[int, int, int]:
     """(longest run, largest APT count, symbols seen) over ``rounds`` collects."""
     cls = get_source_class(name)
     source = cls(cls.Params())
-    stages = [TypeAdapter(StageSpec).validate_python(s) for s in cls.default_stages]
+    stages = parse_stages(cls.default_stages)
     longest = most = total = 0
     for _ in range(rounds):
         data = source.collect(samples, time.monotonic_ns() + 2 * 10**9)

@@ -24,7 +24,7 @@ from pydantic import Field, ValidationError, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
 from openentropy.pipelines.sinks import SinkSpec, StdoutSinkSpec
-from openentropy.pipelines.stages import StageSpec
+from openentropy.pipelines.stages import StageSpec, parse_stages
 from openentropy.sources.base import EntropySource, SourceParams
 from openentropy.sources.registry import get_source_class
 
@@ -101,13 +101,7 @@ class SourceSpec(StrictModel):
         """This entry's stages, or the source's declared defaults."""
         if self.stages is not None:
             return list(self.stages)
-        return [_stage_adapter().validate_python(stage) for stage in self.source_class.default_stages]
-
-
-def _stage_adapter():
-    from pydantic import TypeAdapter
-
-    return TypeAdapter(StageSpec)
+        return parse_stages(self.source_class.default_stages)
 
 
 class DrbgSpec(StrictModel):

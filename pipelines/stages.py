@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Annotated, Literal, Union
 
 import numpy as np
-from pydantic import Field
+from pydantic import Field, TypeAdapter
 
 from openentropy.engine.strict import StrictModel
 
@@ -100,5 +100,14 @@ StageSpec = Annotated[
     Union[RawStage, DeltaStage, GcdStage, XorWhitenStage, LsbStage, XorFoldStage, VonNeumannStage, Sha256Stage],
     Field(discriminator="type"),
 ]
+
+_ADAPTER = TypeAdapter(StageSpec)
+
+
+def parse_stages(mappings) -> list:
+    """Validated stage models from profile mappings such as ``{"type": "delta"}``
+    (a source's ``default_stages``); one shared TypeAdapter, built once."""
+    return [_ADAPTER.validate_python(mapping) for mapping in mappings]
+
 
 STAGE_TYPES = ("delta", "gcd", "lsb", "raw", "sha256", "von_neumann", "xor_fold", "xor_whiten")
