@@ -169,6 +169,15 @@ def _issues(error: ValidationError, doc: MarkedDocument, file: str) -> list[Prof
     return issues
 
 
+def error_lines(error: ValidationError) -> list[str]:
+    """``path: message`` for each problem, for models validated outside a YAML file."""
+    lines = []
+    for item in error.errors():
+        path = format_path(tuple(item["loc"]) + _extra_path(item.get("ctx") or {}))
+        lines.append(f"{path}: {_describe(item)}" if path else _describe(item))
+    return lines
+
+
 def validate_document(doc: MarkedDocument, file: str) -> Profile:
     """Validate parsed YAML into a ``Profile``, mapping errors to their YAML marks."""
     try:

@@ -30,6 +30,7 @@ from openentropy.sources.registry import get_source_class, source_names
 
 from .collector import Collector
 from .errors import ProfileError
+from .loader import error_lines
 from .outcome import CollectOutcome, Status
 from .profile import SourceSpec
 
@@ -114,12 +115,7 @@ def source_spec(name: str, samples: int, deadline_s: float, params: dict | None 
     try:
         return SourceSpec(name=name, samples=samples, deadline=deadline_s, params=params or {})
     except ValidationError as error:
-        problems = []
-        for item in error.errors():
-            extra = (item.get("ctx") or {}).get("field")
-            where = ".".join(str(p) for p in (*item["loc"], *([extra] if extra else [])))
-            problems.append(f"{where}: {item['msg']}" if where else item["msg"])
-        raise ProfileError("; ".join(problems)) from None
+        raise ProfileError("; ".join(error_lines(error))) from None
 
 
 def collect_extracted(
