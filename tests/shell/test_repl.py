@@ -209,6 +209,9 @@ def test_ctrl_c_during_a_command_cancels_it_and_returns_to_the_prompt(loaded, ca
 
 
 def test_ctrl_c_stops_an_endless_run_after_its_round(loaded, capsys):
+    # arrange: Python's own handler, whatever earlier tests left (once in ~10 full runs the
+    # handler found here was not the default one; see the closing note of issue 7)
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     assert loaded.execute("unset run.rounds") == 0 and loaded.execute("set run.interval 20ms") == 0
     done = threading.Event()
 
