@@ -47,10 +47,11 @@ def test_scan_reports_missing_hardware():
 
 
 def test_probe_os_random_grades_a():
-    result = probe_source("os_random", samples=200_000)
-    assert result.status == "ok" and result.bytes == 200_000
-    # SP 800-90B's predictors and bitstring pass are conservative: ~6.9 on perfect bytes
-    assert result.min_entropy > 6.5 and result.mcv > 7.5 and result.shannon > 7.99 and result.grade == "A"
+    result = probe_source("os_random", samples=1_000_000)
+    assert result.status == "ok" and result.bytes == 1_000_000
+    # SP 800-90B's predictors and bitstring pass are conservative on perfect bytes: 6.6-7.4
+    # at 1e6 samples here (as low as 6.06 at 2e5, so 2e5 samples cannot promise grade A)
+    assert result.min_entropy > 6.0 and result.mcv > 7.5 and result.shannon > 7.99 and result.grade == "A"
     assert result.samples_per_s > 0 and abs(result.autocorrelation) < 0.02
 
 
@@ -88,7 +89,7 @@ def test_bench_medians_and_ranking():
 def test_cli_scan_probe_bench_json(tmp_path):
     scan = json.loads(subprocess.run([*OE, "scan", "--json"], capture_output=True, timeout=120).stdout)
     assert scan["native_core"] is True and {"clock_jitter", "os_random"} <= {s["name"] for s in scan["sources"]}
-    probe = subprocess.run([*OE, "probe", "os_random", "--samples", "200000", "--json"], capture_output=True, timeout=120)
+    probe = subprocess.run([*OE, "probe", "os_random", "--samples", "1000000", "--json"], capture_output=True, timeout=120)
     assert probe.returncode == 0 and json.loads(probe.stdout)["grade"] == "A"
     out = tmp_path / "bench.json"
     bench = subprocess.run([*OE, "bench", "os_random", "clock_jitter", "--rounds", "2", "--rank-by", "min_entropy",
