@@ -45,7 +45,11 @@ class SourceInfo:
     ``entropy_rate_estimate`` is a rough, declared figure in bits per second; the
     measured figures come from ``oe probe``/``oe bench``. ``physical`` is False for
     reference sources (the OS CSPRNG, hardware RNG instructions) that the pool never
-    counts as harvested physical noise.
+    counts as harvested physical noise. ``activity_driven`` is True for sources whose
+    samples appear only when other activity on the machine moves what they observe
+    (``process_table``): on an idle machine, or in a container whose PID namespace holds
+    a handful of sleeping processes, they can return fewer samples than asked by the
+    deadline. That is a short round, never padded with made-up samples.
     """
 
     name: str
@@ -56,6 +60,7 @@ class SourceInfo:
     requirements: tuple[str, ...]
     entropy_rate_estimate: float
     physical: bool = True
+    activity_driven: bool = False
 
 
 @dataclass(frozen=True)

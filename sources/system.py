@@ -182,6 +182,7 @@ class ProcessTable(EntropySource):
         platforms=("linux",),
         requirements=("/proc/[pid]/stat (and /proc/[pid]/schedstat where the kernel has it)",),
         entropy_rate_estimate=1.0e3,
+        activity_driven=True,
     )
     #: Min-entropy per symbol the health tests assume (measured with benchmarks/health_calibration.py):
     #: runs of 32 equal symbols were seen in 20k symbols here; 0.25 puts the repetition cutoff at 81.
@@ -196,6 +197,11 @@ class ProcessTable(EntropySource):
         except OSError as error:
             return unavailable(f"cannot list {root}: {error.strerror}")
         return AVAILABLE if has_pid else unavailable(f"no process directories under {root}")
+
+    def runtime_notes(self) -> dict[str, str]:
+        """How many other processes there are to watch: few (a container) means a slow source."""
+        others = sum(entry.isdigit() for entry in os.listdir(self.params.proc_root)) - 1
+        return {"other processes": str(others), "rate": "follows their activity"}
 
     def collect(self, n: int, deadline_ns: int) -> np.ndarray:
         reason = self.available()

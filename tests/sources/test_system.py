@@ -2,8 +2,6 @@
 live; getrandom_timing live on both backends; the unavailable paths."""
 
 import os
-import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -84,17 +82,17 @@ def test_a_static_tree_yields_no_samples_rather_than_fake_ones():
     assert data.dtype == np.uint64 and len(data) == 0 and elapsed < 0.05 + 0.2
 
 
-def test_process_table_live_with_a_busy_child():
-    child = subprocess.Popen(
-        [sys.executable, "-c", "import time\nx = []\nwhile True:\n    x.append(bytearray(4096 * (len(x) % 64 + 1)))\n    x = x[-500:]\n"]
-    )
-    try:
-        data, elapsed = _collect(ProcessTable(), 2000, 0.5)
-    finally:
-        child.kill()
-        child.wait()
+def test_process_table_live_with_a_busy_child(busy_process):
+    data, elapsed = _collect(ProcessTable(), 2000, 0.5)
     assert data.dtype == np.uint64 and 0 < len(data) <= 2000 and elapsed < 0.5 + 0.2
     assert len(np.unique(data)) > 1
+
+
+def test_process_table_counts_the_processes_it_watches():
+    notes = ProcessTable().runtime_notes()
+    others = sum(entry.isdigit() for entry in os.listdir("/proc")) - 1
+    assert abs(int(notes["other processes"]) - others) <= 5  # processes come and go meanwhile
+    assert ProcessTable.info.activity_driven
 
 
 @pytest.mark.parametrize("cls", [ProcCounters, ProcessTable])
