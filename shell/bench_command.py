@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 
 import click
 
@@ -30,7 +31,8 @@ def bench_command(sources, all_sources, rounds, warmup, samples, deadline, rank_
     """
     from rich.console import Console
 
-    from .console import stdout_console
+    from . import activity
+    from .console import can_redraw, stdout_console
     from rich.progress import Progress
     from rich.table import Table
 
@@ -44,10 +46,11 @@ def bench_command(sources, all_sources, rounds, warmup, samples, deadline, rank_
         raise click.UsageError("name one or more sources, or use --all")
     err = Console(stderr=True)
     rows = []
-    with Progress(console=err, transient=True, disable=as_json or not err.is_terminal) as progress:
+    with Progress(console=err, transient=True, disable=as_json or not can_redraw(sys.stderr)) as progress:
         task = progress.add_task("benchmarking", total=len(names))
-        for name in names:
+        for number, name in enumerate(names, 1):
             progress.update(task, description=f"benchmarking {name}")
+            activity.report(f"bench: {name} ({number} of {len(names)})")
             rows.append(bench_source(name, rounds, warmup, samples, deadline))
             progress.advance(task)
     rows = rank(rows, rank_by)

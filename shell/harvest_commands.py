@@ -38,6 +38,7 @@ def run(shell, rounds: int | None, n_bytes: int | None, as_json: bool) -> None:
     """
     from openentropy.engine.outcome import RunSummary
 
+    from .console import can_redraw
     from .progress import RunProgress
     from .run_command import drive_rounds, graceful_sigint, summary_to_stderr
 
@@ -48,7 +49,7 @@ def run(shell, rounds: int | None, n_bytes: int | None, as_json: bool) -> None:
     stop = threading.Event()
     summary = RunSummary(profile.name)
     with graceful_sigint(stop), session.limits(rounds, n_bytes) as harvest:
-        status = drive_rounds(harvest, summary, RunProgress(profile, enabled=sys.stderr.isatty()), stop)
+        status = drive_rounds(harvest, summary, RunProgress(profile, enabled=can_redraw(sys.stderr)), stop)
     if as_json:
         click.echo(json.dumps(summary.to_dict(), indent=2), err=summary_to_stderr(profile))
     else:

@@ -1,7 +1,8 @@
 """Live progress of ``oe run`` on stderr: rounds, bytes, and each source's last status.
 
-Enabled only when stderr is a terminal; otherwise every method is a cheap no-op, so a
-piped run prints nothing but its output.
+Enabled only when stderr is a terminal it may redraw (console.can_redraw); otherwise it
+draws nothing, so a piped run prints nothing but its output. Either way each round's
+one-line summary goes to activity.py, which the shell's live toolbar shows.
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ from rich.table import Table
 
 from openentropy.engine.outcome import RoundResult, RunSummary
 from openentropy.engine.profile import Profile
+
+from . import activity
 
 _STATUS_STYLE = {"ok": "green", "late": "yellow", "busy": "yellow", "startup": "cyan", "empty": "red", "failed": "red",
                  "quarantined": "red", "unavailable": "dim"}
@@ -42,17 +45,18 @@ class RunProgress:
             self._live = None
 
     def update(self, result: RoundResult, summary: RunSummary) -> None:
+        activity.report(self._headline(summary))
         if self._live is not None:
             self._live.update(self._render(result, summary))
 
-    def _render(self, result: RoundResult, summary: RunSummary) -> Table:
+    def _headline(self, summary: RunSummary) -> str:
         elapsed = self.elapsed()
         rate = summary.bytes_out / elapsed if elapsed > 0 else 0.0
-        table = Table(
-            title=f"{self.profile.name}: round {summary.rounds}, {summary.bytes_out:,} bytes, "
-            f"{elapsed:.1f} s, {rate / 1024:,.1f} KiB/s",
-            title_justify="left",
-        )
+        return (f"{self.profile.name}: round {summary.rounds}, {summary.bytes_out:,} bytes, "
+                f"{elapsed:.1f} s, {rate / 1024:,.1f} KiB/s")
+
+    def _render(self, result: RoundResult, summary: RunSummary) -> Table:
+        table = Table(title=self._headline(summary), title_justify="left")
         for column in ("source", "status", "health", "samples", "bytes", "min-entropy", "credited", "time", "failures"):
             table.add_column(column, justify="left" if column in ("source", "status", "health") else "right")
         for s in result.sources:

@@ -13,7 +13,9 @@ error, an invalid profile or edit); 130 cancelled by Ctrl-C.
 Ctrl-C at the prompt clears the line; during a command it cancels the command (``run``
 first finishes its round and closes the sinks, as ``oe run`` does) and returns to the
 prompt. Ctrl-D or ``exit`` leaves. Commands run in the main thread, so Ctrl-C reaches
-them as ``KeyboardInterrupt`` (or as ``run``'s own stop signal).
+them as ``KeyboardInterrupt`` (or as ``run``'s own stop signal). In the interactive loop
+a command that takes a while gets the live toolbar (live_toolbar.py): its progress, the
+pool's figures, and lines typed ahead, which run after it.
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ from openentropy.engine.errors import OpenEntropyError, ProfileError
 from .cli import EXIT_INTERRUPTED, EXIT_RUNTIME, EXIT_USAGE
 from .commands import get_command, with_defaults
 from .completion import ShellCompleter
+from .live_toolbar import END_OF_INPUT, LiveToolbar, TypeAhead
 from .session import Session
 from .toolbar import toolbar_text
 
@@ -133,20 +136,38 @@ class Shell:
     def loop(self, **io) -> None:
         """Prompt until ``exit`` or Ctrl-D. ``io``: ``input``/``output`` for tests."""
         prompt = self.prompt_session(**io)
+        typed = TypeAhead()  # typed while commands ran: queued lines, then the unfinished one
         try:
             while not self.finished:
+                if typed.lines:
+                    line = typed.lines.pop(0)
+                    if line is END_OF_INPUT:
+                        break
+                    click.echo(f"{PROMPT}{line}")  # the transcript shows what ran
+                    if line.strip():
+                        self.history.append_string(line)
+                else:
+                    try:
+                        line = prompt.prompt(default=typed.partial)
+                    except KeyboardInterrupt:
+                        continue
+                    except EOFError:
+                        break
+                    finally:
+                        typed.partial = ""
                 try:
-                    line = prompt.prompt()
-                except KeyboardInterrupt:
-                    continue
-                except EOFError:
-                    break
-                try:
-                    self.execute(line)
+                    status = self.execute_live(line, typed, **io)
                 except KeyboardInterrupt:  # arrived between a command's end and the next prompt
-                    continue
+                    status = EXIT_INTERRUPTED
+                if status == EXIT_INTERRUPTED:  # as a terminal flushes its input on Ctrl-C
+                    typed = TypeAhead()
         finally:
             self.session.close()
+
+    def execute_live(self, line: str, typed: TypeAhead, **io) -> int:
+        """``execute(line)`` under the live toolbar, which adds what is typed meanwhile to ``typed``."""
+        with LiveToolbar(line.strip(), lambda: toolbar_text(self.session), typed, **io):
+            return self.execute(line)
 
     def run_script(self, lines: list[str], name: str) -> int:
         """Run ``lines`` in order; stop at the first failure and return its status."""

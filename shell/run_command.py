@@ -1,6 +1,7 @@
 """``oe run PROFILE``: harvest, condition and write to the profile's sinks.
 
-Live progress goes to stderr when stderr is a terminal and nowhere otherwise. ``--json``
+Live progress goes to stderr when stderr is a terminal (console.can_redraw) and nowhere
+otherwise. ``--json``
 prints the run summary at the end: on stdout, or on stderr when a sink is writing to
 stdout (so the random bytes are never mixed with text). The first Ctrl-C finishes the
 current round, closes the sinks (flushed and fsynced) and exits 130; a second one
@@ -120,12 +121,13 @@ def run_command(profile: str, n_bytes: int | None, rounds: int | None, as_json: 
     from openentropy.engine.outcome import RunSummary
     from openentropy.engine.runner import Harvest
 
+    from .console import can_redraw
     from .progress import RunProgress
 
     spec = _load(profile, rounds, n_bytes)
     stop = threading.Event()
     summary = RunSummary(spec.name)
-    progress = RunProgress(spec, enabled=sys.stderr.isatty())
+    progress = RunProgress(spec, enabled=can_redraw(sys.stderr))
     with graceful_sigint(stop):
         harvest = Harvest(spec)
         try:

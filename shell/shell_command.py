@@ -16,6 +16,10 @@ def shell_command(profile: str | None, script: str | None) -> None:
     """Explore interactively: load a profile, edit it, probe sources, watch health,
     pull bytes, save what you built. PROFILE is loaded first.
 
+    The bottom toolbar (profile, healthy sources, credited balance, bytes out)
+    stays live while a command runs, with its progress; Ctrl-C cancels the
+    command, lines typed meanwhile run after it, Ctrl-D exits.
+
     With --script FILE, or with commands on standard input when it is not a
     terminal, the same commands run without a prompt; the first failing one stops
     the script with its exit status.
