@@ -6,8 +6,8 @@ use, exactly like the ``oe`` group's table (cli.py), and ``scan``, ``probe`` and
 ``bench``, ``assess`` and ``report`` *are* the ``oe`` commands, taken from that
 table: one implementation. ``serve``/``stop`` run ``oe serve``'s app in the background.
 
-A command runs as ``command.main(args, standalone_mode=False, obj=shell)``: click
-parses and checks the arguments, ``--help`` works, and ``ctx.obj`` is the ``Shell``
+A command runs as ``command.invoke(command.make_context(name, args, obj=shell))``:
+click parses and checks the arguments, ``--help`` works, and ``ctx.obj`` is the ``Shell``
 (repl.py), whose ``session`` holds the profile and the pool. Argument names tell the
 completer what to offer (completion.py).
 """

@@ -40,6 +40,7 @@ from prompt_toolkit.key_binding import KeyBindings, merge_key_bindings
 from prompt_toolkit.key_binding.defaults import load_key_bindings
 from prompt_toolkit.layout import ConditionalContainer, HSplit, Layout, Window
 from prompt_toolkit.layout.controls import BufferControl, FormattedTextControl
+from prompt_toolkit.output import create_output
 
 from . import activity
 from .routed_output import Outbox, routed_streams
@@ -73,7 +74,7 @@ class LiveToolbar:
     def __init__(self, label: str, toolbar: Callable[[], str], typeahead: TypeAhead, **io):
         self.label = label
         self.toolbar = toolbar
-        self.io = io
+        self.io = dict(io)
         self.typeahead = typeahead
         self.outbox = Outbox()
         self._lock = threading.Lock()
@@ -91,6 +92,11 @@ class LiveToolbar:
     # -- around the command (main thread) -----------------------------------------------
     def __enter__(self) -> "LiveToolbar":
         activity.clear()
+        if "output" not in self.io:  # the real terminal, taken before sys.stdout is routed
+            try:
+                self.io["output"] = create_output()
+            except Exception:  # no usable terminal: _make_app fails and the command runs plainly
+                pass
         self._streams = routed_streams(self.outbox)
         self._streams.__enter__()
         self._thread.start()

@@ -23,6 +23,7 @@ from __future__ import annotations
 import os
 import re
 import shlex
+import sys
 from pathlib import Path
 
 import click
@@ -34,6 +35,7 @@ from openentropy.engine.errors import OpenEntropyError, ProfileError
 from .cli import EXIT_INTERRUPTED, EXIT_RUNTIME, EXIT_USAGE
 from .commands import get_command, with_defaults
 from .completion import ShellCompleter
+from .console import can_redraw
 from .live_toolbar import END_OF_INPUT, LiveToolbar, TypeAhead
 from .session import Session
 from .toolbar import toolbar_text
@@ -100,7 +102,9 @@ class Shell:
             command = get_command(name)
             args = raw_value(command, line, args)
             args = with_defaults(name, command, args, self)
-            command.main(args, prog_name=name, standalone_mode=False, obj=self)
+            # not command.main: it would swallow exit codes and print a blank line on Ctrl-C
+            with command.make_context(name, list(args), obj=self) as ctx:
+                command.invoke(ctx)
         except click.exceptions.Exit as done:
             return done.exit_code
         except click.UsageError as error:
@@ -112,6 +116,8 @@ class Shell:
             show_error(error.format_message())
             return error.exit_code
         except (click.Abort, KeyboardInterrupt):
+            if can_redraw(sys.stderr):  # a terminal in cooked mode echoed ^C: end that line
+                click.echo(err=True)
             show_error(f"{name}: cancelled")
             return EXIT_INTERRUPTED
         except SystemExit as stopped:  # a reused oe command's exit status (it printed why)
