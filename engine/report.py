@@ -16,6 +16,7 @@ a person.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -120,17 +121,28 @@ def pool_input(profile: Profile, nbytes: int) -> ReportInput:
     return ReportInput(f"pool ({profile.pool.mode})", "pool", _as_bytes(bytes(out)), note)
 
 
-def gather_profile_inputs(profile: Profile) -> list[ReportInput]:
+def _silent(_: str) -> None:
+    pass
+
+
+def gather_profile_inputs(profile: Profile, progress: Callable[[str], None] = _silent) -> list[ReportInput]:
+    """Every source's extracted bytes, then pool output; ``progress`` hears each step."""
     spec = profile.report
-    inputs = [source_input(s.name, spec.source_bytes, s.params) for s in profile.sources]
+    inputs = []
+    for number, source in enumerate(profile.sources, 1):
+        progress(f"report: collecting {source.name} ({number} of {len(profile.sources)})")
+        inputs.append(source_input(source.name, spec.source_bytes, source.params))
+    progress(f"report: collecting {spec.pool_bytes:,} bytes of pool output")
     inputs.append(pool_input(profile, spec.pool_bytes))
     return inputs
 
 
-def build_report(title: str, inputs: list[ReportInput], *, nist: bool = False, min_entropy: bool = True) -> Report:
+def build_report(title: str, inputs: list[ReportInput], *, nist: bool = False, min_entropy: bool = True,
+                 progress: Callable[[str], None] = _silent) -> Report:
     started = time.monotonic()
     items = []
-    for entry in inputs:
+    for number, entry in enumerate(inputs, 1):
+        progress(f"report: testing {entry.label} ({number} of {len(inputs)})")
         battery = run_battery(entry.data)
         suite = tuple(run_suite(unpack_bits(entry.data))) if nist and len(entry.data) else None
         assessment = assess(entry.data, 8) if min_entropy and entry.kind != "pool" and len(entry.data) >= 1000 else None

@@ -52,12 +52,15 @@ def assess_command(source, file, bits, samples, params, as_json) -> None:
     """
     from openentropy.pipelines.estimators import ESTIMATOR_NAMES, assess
 
+    from . import activity
     from .console import stdout_console
 
+    activity.report(f"assess: reading {file}" if file else f"assess: collecting {samples:,} samples from {source}")
     data, label = load_symbols(source, file, samples, params)
     if len(data) < 1000:
         raise click.UsageError(f"{label}: {len(data)} samples; the estimators need at least 1000")
     symbols = data & ((1 << bits) - 1)
+    activity.report(f"assess: the ten SP 800-90B estimators on {len(symbols):,} samples of {label}")
     started = time.perf_counter()
     result = assess(symbols, bits)
     seconds = time.perf_counter() - started

@@ -20,8 +20,11 @@ pass_shell = click.pass_obj
 
 def collect_rounds(session, count: int) -> None:
     """Run ``count`` rounds that feed the pool and write nowhere."""
+    from . import activity
+
     with session.discarding_output() as harvest:
-        for _ in range(count):
+        for number in range(1, count + 1):
+            activity.report(f"collecting: round {number} of {count}")
             harvest.run_round(session.next_round_index(), 0)
 
 

@@ -33,8 +33,10 @@ def probe_command(source: str, samples: int, deadline: float, params: tuple[str,
 
     from openentropy.engine.measure import probe_source
 
+    from . import activity
     from .params import parse_params
 
+    activity.report(f"probe: {samples:,} samples from {source}")
     result = probe_source(source, samples, deadline, parse_params(params))
     if as_json:
         click.echo(json.dumps(result.to_dict(), indent=2))

@@ -34,6 +34,7 @@ def report_command(profile, sources, files, nist, formats, output, nbytes) -> No
     from openentropy.engine.report_formats import write_reports
     from openentropy.engine.report_spec import ReportSpec
 
+    from . import activity
     from .console import stdout_console
 
     if profile and (sources or files):
@@ -45,13 +46,14 @@ def report_command(profile, sources, files, nist, formats, output, nbytes) -> No
             overrides.update(source_bytes=nbytes, pool_bytes=nbytes)
         spec = spec.model_copy(update={"report": spec.report.model_copy(update=overrides)})
         settings, title = spec.report, f"openentropy report: profile {spec.name}"
-        inputs = reporting.gather_profile_inputs(spec)
+        inputs = reporting.gather_profile_inputs(spec, activity.report)
     else:
         settings = ReportSpec(nist=nist, **({"source_bytes": nbytes} if nbytes else {}))
         title = "openentropy report"
         inputs = [reporting.source_input(name, settings.source_bytes) for name in sources]
         inputs += [reporting.file_input(path) for path in files]
-    report = reporting.build_report(title, inputs, nist=settings.nist, min_entropy=settings.assess)
+    report = reporting.build_report(title, inputs, nist=settings.nist, min_entropy=settings.assess,
+                                    progress=activity.report)
     problems = report.verdict(settings)
     folder = Path(output or settings.output)
     written = write_reports(report, problems, list(formats or settings.formats), folder)

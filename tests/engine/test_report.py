@@ -8,7 +8,7 @@ from xml.etree import ElementTree
 import numpy as np
 
 from openentropy.engine.loader import load_profile
-from openentropy.engine.report import ReportInput, build_report, file_input, record_inputs
+from openentropy.engine.report import ReportInput, build_report, file_input, gather_profile_inputs, record_inputs
 from openentropy.engine.report_formats import write_reports
 from openentropy.engine.report_spec import ReportSpec
 
@@ -24,6 +24,24 @@ def test_verdict_gates_only_the_pool_output():
     failing = build_report("t", [ReportInput("pool", "pool", BAD)], min_entropy=False)
     problems = failing.verdict(ReportSpec(min_grade="C", min_passed=28))
     assert any("battery grade F is below C" in p for p in problems) and any("of 31 battery tests passed" in p for p in problems)
+
+
+def test_progress_hears_every_collection_and_every_test():
+    from openentropy.engine.loader import load_profile_text
+
+    profile = load_profile_text(
+        "name: tiny\nsources: [{name: os_random}, {name: clock_jitter}]\n"
+        "report: {source_bytes: 2048, pool_bytes: 1024}\n", "tiny.yaml")
+    heard = []
+    inputs = gather_profile_inputs(profile, heard.append)
+    build_report("t", inputs, min_entropy=False, progress=heard.append)
+    assert heard == [
+        "report: collecting os_random (1 of 2)", "report: collecting clock_jitter (2 of 2)",
+        "report: collecting 1,024 bytes of pool output",
+        "report: testing os_random (1 of 3)", "report: testing clock_jitter (2 of 3)",
+        f"report: testing {inputs[2].label} (3 of 3)",
+    ]
+    assert [len(i.data) for i in inputs] == [2048, 2048, 1024]
 
 
 def test_files_are_gated_when_there_is_no_pool(tmp_path):

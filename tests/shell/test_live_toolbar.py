@@ -167,3 +167,12 @@ def test_routed_stream_behaves_like_a_text_stream_for_click_and_sinks(capsys):
     stream.flush()
     assert capsys.readouterr().out == "via click\nab12\n"
     assert stream.encoding and stream.line_oriented
+
+
+def test_the_app_draws_on_the_real_stream_not_the_routed_one(pipe):
+    import sys
+
+    with LiveToolbar("x", lambda: "", TypeAhead(), input=pipe) as live:
+        output = live.io["output"]  # made before sys.stdout was routed
+        assert isinstance(sys.stdout, RoutedStream)
+        assert output.stdout is not sys.stdout and not isinstance(output.stdout, RoutedStream)

@@ -197,6 +197,16 @@ def test_prompt_loop_with_history_file_ctrl_c_and_ctrl_d(capsys, quick_profile):
     assert capsys.readouterr().out.splitlines() == ["    4  history", "    5  history 2"]
 
 
+def test_lines_typed_during_a_slow_command_run_after_it_under_the_live_toolbar(loaded, capsys):
+    assert loaded.execute("set run.interval 100ms") == 0
+    capsys.readouterr()
+    drive(loaded, "run --rounds 8\rshow name\rexit\r")  # the run takes ~0.8 s: the live toolbar takes the rest
+    out = capsys.readouterr().out
+    assert "run quick: 8 rounds" in out
+    assert out.index("run quick: 8 rounds") < out.index("oe> show name\nquick\n")  # queued, echoed, then run
+    assert loaded.history_lines()[-2:] == ["show name", "exit"]
+
+
 def test_ctrl_c_during_a_command_cancels_it_and_returns_to_the_prompt(loaded, capsys, monkeypatch):
     import openentropy.engine.measure as measure
 
