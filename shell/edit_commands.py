@@ -8,6 +8,7 @@ completes there (completion.py): ``profile``, ``path``, ``value``, ``file``,
 
 from __future__ import annotations
 
+import contextlib
 import os
 from pathlib import Path
 
@@ -138,8 +139,13 @@ def save(shell, file: str | None) -> None:
     target = Path(os.path.expanduser(file)) if file else session.origin
     text = f"# {draft.profile.name}: saved by oe shell\n" + yaml.safe_dump(draft.data, sort_keys=False)
     temporary = target.with_name(f".{target.name}.tmp")
-    temporary.write_text(text, encoding="utf-8")
-    os.replace(temporary, target)
+    try:  # written beside it, then renamed over it: a full disk never leaves half a profile
+        temporary.write_text(text, encoding="utf-8")
+        os.replace(temporary, target)
+    except OSError as error:
+        with contextlib.suppress(OSError):
+            temporary.unlink(missing_ok=True)
+        raise click.ClickException(f"cannot save to {target}: {error.strerror or error}") from None
     session.origin, session.dirty = target, False
     click.echo(f"saved {draft.profile.name} to {target}")
 

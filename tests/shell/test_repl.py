@@ -168,6 +168,30 @@ def test_scan_probe_bench_are_the_oe_commands(loaded, capsys):
     assert {r["name"] for r in yaml.safe_load(capsys.readouterr().out)["results"]} == {"clock_jitter", "os_random"}
 
 
+@pytest.mark.parametrize(("line", "status", "message"), [
+    ("assess", 2, "give exactly one of --source NAME or --file PATH"),
+    ("assess --file /nonexistent.bin", 2, "cannot read /nonexistent.bin: No such file or directory"),
+    ("assess --source clok_jitter", 2, "did you mean 'clock_jitter'"),
+    ("report --file /nonexistent.bin", 1, "cannot read /nonexistent.bin"),
+    ("bench clok_jitter", 2, "did you mean 'clock_jitter'"),
+    ("bench --rounds 0", 2, "0 is not in the range 1<=x<=1000"),
+    ("scan --nope", 2, "No such option '--nope'"),
+    ("history 0", 2, "0 is not in the range x>=1"),
+    ("save /nonexistent-dir/x.yaml", 1, "cannot save to /nonexistent-dir/x.yaml: No such file or directory"),
+    ("bytes 0", 2, "0 is not in the range 1<=x<=16777216"),
+    ("pool --rounds -1", 2, "-1 is not in the range 0<=x<=10000"),
+    ("health extra", 2, "unexpected extra argument (extra)"),
+    ("serve --port 99999", 2, "99999 is not in the range 0<=x<=65535"),
+    ("exit now", 2, "unexpected extra argument (now)"),
+    ("probe", 2, "Missing argument 'SOURCE'"),
+])
+def test_each_command_error_is_a_status_and_a_message(loaded, capsys, line, status, message):
+    capsys.readouterr()
+    assert loaded.execute(line) == status
+    assert message in capsys.readouterr().err
+    assert not loaded.finished and loaded.execute("show name") == 0  # the session goes on
+
+
 def test_help_and_exit(shell, capsys):
     assert shell.execute("help") == 0
     listing = capsys.readouterr().out
