@@ -124,7 +124,8 @@ def _feed(runtime: Runtime, outcome: CollectOutcome) -> SourceRound:
         outcome = outcome.failed(Status.EMPTY, "no bytes left after its stages")
     health = _health_fields(runtime, outcome.name)
     if outcome.status is not Status.OK:
-        pool.record_collect(outcome.name, ok=False, duration_s=outcome.duration_s, **health)
+        pool.record_collect(outcome.name, ok=False, duration_s=outcome.duration_s,
+                            collect_failed=outcome.status.collect_failed, **health)
         return SourceRound(outcome.name, outcome.status, outcome.samples, 0, outcome.duration_s, outcome.error,
                            health=health["health"])
     data = as_bytes(outcome.data)

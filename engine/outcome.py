@@ -24,6 +24,13 @@ class Status(str, enum.Enum):
     STARTUP = "startup"  # passing its SP 800-90B start-up tests; contributes nothing yet
     QUARANTINED = "quarantined"  # failed a health test; contributes nothing until retested
 
+    @property
+    def collect_failed(self) -> bool:
+        """The collect itself went wrong (late, raised, empty, hung, cannot run). STARTUP
+        and QUARANTINED are health states: the data arrived and was held back; the health
+        tests count their own failures."""
+        return self not in (Status.OK, Status.STARTUP, Status.QUARANTINED)
+
 
 @dataclass(frozen=True)
 class CollectOutcome:
@@ -98,7 +105,7 @@ class RunSummary:
                 s.name, {"rounds_ok": 0, "failures": 0, "bytes": 0, "credited_bits": 0.0, "last_status": "", "health": ""}
             )
             row["rounds_ok"] += int(s.ok)
-            row["failures"] += int(not s.ok)
+            row["failures"] += int(s.status.collect_failed)
             row["bytes"] += s.bytes
             row["credited_bits"] += s.credited_bits
             row["last_status"] = s.status.value

@@ -196,19 +196,22 @@ class EntropyPool:
     def record_collect(
         self, name: str, *, ok: bool, duration_s: float, shannon: float = 0.0, min_entropy: float = 0.0,
         health: str | None = None, health_failures: int | None = None, last_health_failure: str = "",
+        collect_failed: bool | None = None,
     ) -> None:
         """Update a source's statistics after a collect.
 
         ``healthy`` means: this round's collect succeeded and the source is in the
         SP 800-90B ``healthy`` state (when health is reported; otherwise upstream's rule,
-        more than 1 bit/byte of Shannon entropy).
+        more than 1 bit/byte of Shannon entropy). ``collect_failed`` (default: not
+        ``ok``) counts a failure; a round held back by the start-up tests or quarantine
+        is not one (the health tests count theirs).
         """
         with self._lock:
             state = self._state_of(name)
             state.last_collect_time = duration_s
             if ok:
                 state.last_shannon, state.last_min_entropy = shannon, min_entropy
-            else:
+            if (not ok) if collect_failed is None else collect_failed:
                 state.failures += 1
             if health is not None:
                 state.health = health

@@ -81,7 +81,6 @@ class LiveToolbar:
         self._closing = False
         self._app: Application | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
-        self._ended = threading.Event()  # set when the app thread is done (or never ran)
         self._started = time.monotonic()
         self._cancels = 0
         self._buffer = Buffer(multiline=False, document=Document(typeahead.partial))
@@ -165,11 +164,12 @@ class LiveToolbar:
             self._app.exit()
 
     def _make_app(self) -> Application:
-        typing = Condition(lambda: bool(self._buffer.text or self.typeahead.lines))
+        queued = Condition(lambda: bool(self.typeahead.lines))
+        typing = Condition(lambda: bool(self._buffer.text)) | queued
         layout = Layout(HSplit([
             Window(),  # takes the rows below the output, so the toolbar sits at the bottom
             ConditionalContainer(Window(FormattedTextControl(self._queued_text), height=1,
-                                        style="class:queued"), filter=typing),
+                                        style="class:queued"), filter=queued),
             ConditionalContainer(Window(BufferControl(self._buffer), height=1,
                                         get_line_prefix=lambda *_: [("class:prompt", "next> ")]), filter=typing),
             Window(FormattedTextControl(self._progress_text), height=1, style="class:bottom-toolbar.text"),

@@ -60,6 +60,24 @@ def test_failing_and_empty_sources_are_recorded_and_the_round_goes_on():
     assert failures == {"CountingSource": 0, "FailingSource": 1, "EmptySource": 1, "MissingHardwareSource": 1}
 
 
+def test_rounds_spent_in_start_up_tests_are_not_collect_failures():
+    from openentropy.engine.outcome import RunSummary
+
+    p = profile("  - {name: 'oe_test_sources:CountingSource', samples: 512, deadline: 100ms}\n")  # start-up needs 1024
+    summary = RunSummary("t")
+    with Harvest(p) as harvest:
+        results = [harvest.run_round(index, 0) for index in range(5)]
+        status = harvest.pool.status()
+    for result in results:
+        summary.add(result)
+    seen = [r.sources[0].status for r in results]
+    assert seen[0] is Status.STARTUP and seen[-1] is Status.OK, seen
+    assert [row for row in summary.sources.values()][0]["failures"] == 0
+    assert [s.failures for s in status.sources] == [0]
+    assert Status.STARTUP.collect_failed is False and Status.QUARANTINED.collect_failed is False
+    assert all(s.collect_failed for s in (Status.LATE, Status.FAILED, Status.EMPTY, Status.BUSY, Status.UNAVAILABLE))
+
+
 def test_a_hung_source_is_not_restarted_while_it_hangs():
     HangingSource.RELEASE.clear()
     HangingSource.CALLS = 0
