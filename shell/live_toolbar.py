@@ -15,8 +15,8 @@ While it runs the terminal is in raw mode, so:
   terminal would have done; the command's own handling (``run``: finish the round) follows.
 - Keys typed ahead are kept: the line being typed shows above the toolbar, Enter queues
   it, and queued lines run after the command, as a shell's type-ahead does. Ctrl-C
-  drops them (a terminal flushes its input on interrupt); Ctrl-D queues the end of the
-  session.
+  drops what was typed before it (a terminal flushes its input on interrupt) and keeps
+  what is typed after; Ctrl-D queues the end of the session.
 
 Quick commands finish before the app starts, so they never flash a toolbar. If the app
 cannot start (no terminal) the command simply runs without it.
@@ -125,6 +125,11 @@ class LiveToolbar:
             activity.clear()
         if interrupted:
             raise KeyboardInterrupt
+
+    @property
+    def interrupted_by_key(self) -> bool:
+        """Ctrl-C reached the app as a key (it dropped the type-ahead typed before it)."""
+        return self._cancels > 0
 
     # -- the app (its own thread) -----------------------------------------------------------
     def _run_app(self) -> None:

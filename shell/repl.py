@@ -162,18 +162,25 @@ class Shell:
                     finally:
                         typed.partial = ""
                 try:
-                    status = self.execute_live(line, typed, **io)
+                    self.execute_live(line, typed, **io)
                 except KeyboardInterrupt:  # arrived between a command's end and the next prompt
-                    status = EXIT_INTERRUPTED
-                if status == EXIT_INTERRUPTED:  # as a terminal flushes its input on Ctrl-C
                     typed = TypeAhead()
         finally:
             self.session.close()
 
     def execute_live(self, line: str, typed: TypeAhead, **io) -> int:
-        """``execute(line)`` under the live toolbar, which adds what is typed meanwhile to ``typed``."""
-        with LiveToolbar(line.strip(), lambda: toolbar_text(self.session), typed, **io):
-            return self.execute(line)
+        """``execute(line)`` under the live toolbar, which adds what is typed meanwhile to ``typed``.
+
+        Ctrl-C drops what was typed before it, as a terminal flushes its input on an
+        interrupt: the toolbar does that when the key reaches it, and keeps what is typed
+        after; a Ctrl-C that came before the toolbar started (the terminal's own) drops it all.
+        """
+        with LiveToolbar(line.strip(), lambda: toolbar_text(self.session), typed, **io) as live:
+            status = self.execute(line)
+        if status == EXIT_INTERRUPTED and not live.interrupted_by_key:
+            typed.lines.clear()
+            typed.partial = ""
+        return status
 
     def run_script(self, lines: list[str], name: str) -> int:
         """Run ``lines`` in order; stop at the first failure and return its status."""

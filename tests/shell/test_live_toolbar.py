@@ -176,3 +176,18 @@ def test_the_app_draws_on_the_real_stream_not_the_routed_one(pipe):
         output = live.io["output"]  # made before sys.stdout was routed
         assert isinstance(sys.stdout, RoutedStream)
         assert output.stdout is not sys.stdout and not isinstance(output.stdout, RoutedStream)
+
+
+def test_keys_typed_after_a_graceful_ctrl_c_are_kept(pipe):
+    from openentropy.shell.run_command import graceful_sigint
+
+    stop = threading.Event()
+    typed = TypeAhead(lines=["typed before"])
+    with graceful_sigint(stop):  # as 'run' does: the first Ctrl-C only asks it to stop
+        with LiveToolbar("run", lambda: "", typed, input=pipe, output=DummyOutput()) as live:
+            wait_until(lambda: started(live))
+            pipe.send_text("\x03")
+            wait_until(stop.is_set)
+            pipe.send_text("show name\r")  # typed while the round finishes
+            wait_until(lambda: typed.lines == ["show name"])
+    assert live.interrupted_by_key and typed.lines == ["show name"]

@@ -242,6 +242,19 @@ def test_ctrl_c_during_a_command_cancels_it_and_returns_to_the_prompt(loaded, ca
     assert loaded.execute("show name") == 0
 
 
+def test_a_terminal_ctrl_c_before_the_live_toolbar_drops_the_queued_lines(loaded, capsys, monkeypatch):
+    import openentropy.engine.measure as measure
+    from openentropy.shell.live_toolbar import TypeAhead
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt  # at once: the toolbar never started, the terminal had the key
+
+    monkeypatch.setattr(measure, "probe_source", interrupted)
+    typed = TypeAhead(lines=["show name"], partial="hea")
+    assert loaded.execute_live("probe os_random", typed) == 130
+    assert typed.lines == [] and typed.partial == ""
+
+
 def test_ctrl_c_stops_an_endless_run_after_its_round(loaded, capsys):
     # arrange: Python's own handler, whatever earlier tests left (once in ~10 full runs the
     # handler found here was not the default one; see the closing note of issue 7)
