@@ -48,6 +48,19 @@ def _centred(sample: Sample) -> tuple[np.ndarray, float]:
     return y, (squares - total * total / y.size) / y.size
 
 
+def _lag_input(name: str, data, needed: int) -> tuple[int, np.ndarray, float] | BatteryResult:
+    """``(n, centred bytes, variance)`` for the lag tests, or their verdict when there are
+    fewer than ``needed`` bytes or the bytes never vary."""
+    sample = as_sample(data)
+    n = sample.bytes.size
+    if n < needed:
+        return insufficient(name, CATEGORY, needed, n, "bytes")
+    y, variance = _centred(sample)
+    if variance < MIN_VARIANCE:
+        return degenerate(name, CATEGORY, 1.0, "zero variance")
+    return n, y, variance
+
+
 def _lag_correlations(y: np.ndarray, variance: float, lags) -> np.ndarray:
     """r_k for each lag from exact integer sums.
 
@@ -70,14 +83,10 @@ def _lag_correlations(y: np.ndarray, variance: float, lags) -> np.ndarray:
 def autocorrelation(data) -> BatteryResult:
     """Count of lags 1..50 whose |r_k| exceeds 2/sqrt(n), against Poisson(2.5)."""
     name = "Autocorrelation"
-    sample = as_sample(data)
-    n = sample.bytes.size
-    needed = max(AUTOCORRELATION_LAGS) + 10
-    if n < needed:
-        return insufficient(name, CATEGORY, needed, n, "bytes")
-    y, variance = _centred(sample)
-    if variance < MIN_VARIANCE:
-        return degenerate(name, CATEGORY, 1.0, "zero variance")
+    prepared = _lag_input(name, data, max(AUTOCORRELATION_LAGS) + 10)
+    if isinstance(prepared, BatteryResult):
+        return prepared
+    n, y, variance = prepared
     r = np.abs(_lag_correlations(y, variance, AUTOCORRELATION_LAGS))
     violations = int(np.count_nonzero(r > 2.0 / math.sqrt(n)))
     lam = max(0.05 * len(AUTOCORRELATION_LAGS), 1.0)
@@ -89,13 +98,10 @@ def autocorrelation(data) -> BatteryResult:
 def serial_correlation(data) -> BatteryResult:
     """Lag-1 correlation r_1, z = r_1 sqrt(n), two-sided normal P; statistic |r_1|."""
     name = "Serial Correlation"
-    sample = as_sample(data)
-    n = sample.bytes.size
-    if n < 20:
-        return insufficient(name, CATEGORY, 20, n, "bytes")
-    y, variance = _centred(sample)
-    if variance < MIN_VARIANCE:
-        return degenerate(name, CATEGORY, 1.0, "zero variance")
+    prepared = _lag_input(name, data, 20)
+    if isinstance(prepared, BatteryResult):
+        return prepared
+    n, y, variance = prepared
     r = float(_lag_correlations(y, variance, (1,))[0])
     z = r * math.sqrt(n)
     return from_p(name, CATEGORY, erfc(abs(z) / math.sqrt(2.0)), abs(r), f"r={r:.6f}, z={z:.4f}")
@@ -104,14 +110,10 @@ def serial_correlation(data) -> BatteryResult:
 def lag_n_correlation(data) -> BatteryResult:
     """Largest |r_k| over lags 1, 2, 4, ..., 32 with a Sidak-corrected P-value."""
     name = "Lag-N Correlation"
-    sample = as_sample(data)
-    n = sample.bytes.size
-    needed = max(LAG_N_LAGS) + 10
-    if n < needed:
-        return insufficient(name, CATEGORY, needed, n, "bytes")
-    y, variance = _centred(sample)
-    if variance < MIN_VARIANCE:
-        return degenerate(name, CATEGORY, 1.0, "zero variance")
+    prepared = _lag_input(name, data, max(LAG_N_LAGS) + 10)
+    if isinstance(prepared, BatteryResult):
+        return prepared
+    n, y, variance = prepared
     r = _lag_correlations(y, variance, LAG_N_LAGS)
     largest = float(np.abs(r).max())
     p_one = erfc(largest * math.sqrt(n) / math.sqrt(2.0))
