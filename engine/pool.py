@@ -211,7 +211,8 @@ class EntropyPool:
             state.last_collect_time = duration_s
             if ok:
                 state.last_shannon, state.last_min_entropy = shannon, min_entropy
-            if (not ok) if collect_failed is None else collect_failed:
+            failed = not ok if collect_failed is None else collect_failed
+            if failed:
                 state.failures += 1
             if health is not None:
                 state.health = health
