@@ -68,9 +68,7 @@ class Outbox:
         from prompt_toolkit.application import run_in_terminal
 
         await run_in_terminal(self._write_queued, in_executor=False)
-        with self._lock:
-            self._loop = None
-            self._write_queued_locked()
+        self.flush_remaining()  # anything that arrived meanwhile, now written directly
 
     def flush_remaining(self) -> None:
         """Write anything still queued directly (the app ended without ``detach``)."""
