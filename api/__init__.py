@@ -6,7 +6,8 @@
 Map: app.py (create_app, lifespan), settings.py, state.py (ServerState, dependencies),
 feeder.py (a pool kept filling in threads) and buffer.py (output made ahead), taps.py
 (per-source reads), output.py (a request's bytes), anu.py (ANU encoding), auth.py,
-ratelimit.py, metrics.py, errors.py, models.py, and one router per routes_*.py.
+proxies.py (trusted forwarded headers), ratelimit.py, metrics.py, errors.py, models.py,
+and one router per routes_*.py.
 """
 
 from __future__ import annotations

@@ -9,8 +9,9 @@ refill threads, see feeder.py) and puts the ``ServerState`` on ``app.state.serve
 routes get it through the ``get_state`` dependency. On shutdown every pool is stopped and
 its threads joined.
 
-Middleware, outermost first: metrics (pure ASGI, every request) and, only when
-``server.cors_origins`` is non-empty, CORS.
+Middleware, outermost first: forwarded headers (only with trusted proxies, see
+proxies.py), metrics (pure ASGI, every request) and, only when ``server.cors_origins``
+is non-empty, CORS.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from . import errors
 from .feeder import READY_TIMEOUT_S, ServedPool
 from .metrics import Metrics, MetricsMiddleware
+from .proxies import ForwardedMiddleware, parse_proxies
 from .ratelimit import RateLimiter
 from .routes_anu import FAST_ROUTES
 from .routes_anu import router as anu_router
@@ -34,7 +36,7 @@ from .routes_events import router as events_router
 from .routes_metrics import router as metrics_router
 from .routes_profiles import router as profiles_router
 from .routes_status import router as status_router
-from .settings import ApiKey, Settings, load_profiles, server_spec
+from .settings import ApiKey, Settings, load_profiles, server_spec, trusted_proxies
 from .state import ServerState
 
 log = logging.getLogger("openentropy.api")
@@ -57,6 +59,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     profiles = load_profiles(settings)
     spec = server_spec(profiles)
     api_key = ApiKey.from_env(settings.api_key_env or spec.api_key_env)
+    proxies = parse_proxies(trusted_proxies(settings, spec))
     metrics = Metrics()
 
     @asynccontextmanager
@@ -87,4 +90,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.add_middleware(CORSMiddleware, allow_origins=spec.cors_origins, allow_methods=["GET", "POST"],
                            allow_headers=["Authorization", "X-API-Key", "Content-Type"])
     app.add_middleware(MetricsMiddleware, metrics=metrics)
+    if proxies:
+        app.add_middleware(ForwardedMiddleware, networks=proxies)
     return app

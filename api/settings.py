@@ -1,11 +1,15 @@
-"""What ``create_app`` needs to know: which profiles to serve and where the API key lives.
+"""What ``create_app`` needs to know: which profiles to serve, where the API key lives,
+and which reverse proxies to believe.
 
-    Settings(profiles=("server",), api_key_env=None)
+    Settings(profiles=("server",), api_key_env=None, trusted_proxies=())
 
 ``profiles`` are shipped names, YAML paths, or already-loaded ``Profile`` objects; the
 first one is the default pool (requests without ``profile=``) and its ``server:``
 section sets the app-wide options (limits, CORS, raw output, the API key's variable).
 ``api_key_env`` overrides that variable's name (``oe serve --api-key-env NAME``).
+``trusted_proxies`` (``oe serve --trusted-proxy ADDR``) are the proxies whose
+``X-Forwarded-For`` names the client (see proxies.py); when given they replace the
+profile's ``server.trusted_proxies``; empty and unset there, forwarded headers are ignored.
 
 The key itself is read from the environment once, when the app is created, and kept in
 an ``ApiKey`` whose ``repr`` never shows it; it is never logged or put in a response.
@@ -31,6 +35,8 @@ class Settings:
     events_interval_s: float = 1.0
     #: worker threads that may wait for output or read sources at once (beyond: queued)
     worker_threads: int = 16
+    #: addresses or networks of reverse proxies to believe (see proxies.py)
+    trusted_proxies: tuple[str, ...] = ()
 
 
 class ApiKey:
@@ -77,3 +83,10 @@ def load_profiles(settings: Settings) -> list[tuple[Profile, str | Profile]]:
 
 def server_spec(profiles: list[tuple[Profile, str | Profile]]) -> ServerSpec:
     return profiles[0][0].server
+
+
+def trusted_proxies(settings: Settings, spec: ServerSpec) -> tuple[str, ...]:
+    """The proxies to believe: ``settings.trusted_proxies`` if given, else the profile's
+    ``server.trusted_proxies`` (read with a default until every ``ServerSpec`` has the
+    field: it is requested in engine/profile.py)."""
+    return tuple(settings.trusted_proxies) or tuple(getattr(spec, "trusted_proxies", None) or ())
