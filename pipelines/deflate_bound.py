@@ -19,8 +19,8 @@ input (k up to three quarters of the input, and up to 32 KiB, deflate's history)
 counter or a slow ramp (steps constant, or periodic: floor(0.37 i)); a counter XOR a
 constant, a 16-bit counter's bytes, and any byte recurrence x[i+1] = f(x[i]) such as an
 LCG mod 256 (period at most 256). Measured: 0.04-0.09 bits per byte on 16 KiB or more
-of such data, 0.07-0.11 on 4 KiB, 0.13-0.19 on 1 KiB (tests/pipelines/
-test_online_estimate.py). What it does not catch: deterministic data without repeats
+of such data, 0.07-0.11 on 4 KiB, 0.13-0.19 on 1 KiB; 0.12-0.16 for the 16-bit counter
+(tests/pipelines/test_online_estimate.py). What it does not catch: deterministic data without repeats
 within the window, e.g. a hash of a counter, the high byte of a 32-bit LCG, any PRNG
 with a long period. Those need a model of the generator, not a compressor.
 
@@ -49,11 +49,13 @@ Constants:
   LEN/NLEN are 00 00 FF FF (RFC 1951 section 3.2.4; zlib manual, Z_SYNC_FLUSH). The
   four bytes are the same after every block, carry nothing, and are not counted.
 - ``BLOCK_MAX = 4096``, ``BLOCK_MIN = 256``, ``MIN_BLOCKS = 4``: blocks are a quarter
-  of the input, kept between 256 bytes and 4 KiB. Each block pays ~10-20 bytes of
-  deflate framing, the floor deterministic data cannot go below: ~0.04 bits per byte
-  at 4 KiB, ~0.13 at 256 bytes (measured in benchmarks/online_estimate.py). Four
-  blocks leave three that see history, so a pattern must repeat within a quarter of
-  the input to be caught from its second block on.
+  of the input, kept between 256 bytes and 4 KiB. Each block pays deflate's framing
+  (block header, end code, Huffman tables: ~4 bytes on 256, ~20 on 4 KiB), the floor
+  deterministic data cannot go below: ~0.04 bits per byte at 4 KiB, ~0.13 at 256
+  bytes (benchmarks/online_estimate.py --levels). Smaller blocks would see a stretch
+  of predictable data sooner but raise that floor; larger ones lower it and blur a
+  short stretch. Four blocks leave three coded with history, so a period up to three
+  quarters of a short input is caught.
 """
 
 from __future__ import annotations
@@ -62,7 +64,7 @@ import zlib
 
 import numpy as np
 
-#: zlib's default level (zlib manual: Z_DEFAULT_COMPRESSION "is currently equivalent to level 6").
+#: zlib's default level (the zlib manual's Z_DEFAULT_COMPRESSION is level 6).
 LEVEL = 6
 #: Deflate's 32 KiB history (RFC 1951 section 2); negated for a raw stream.
 WINDOW_BITS = 15
