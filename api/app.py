@@ -10,8 +10,8 @@ routes get it through the ``get_state`` dependency. On shutdown every pool is st
 its threads joined.
 
 Middleware, outermost first: forwarded headers (only with trusted proxies, see
-proxies.py), metrics (pure ASGI, every request) and, only when ``server.cors_origins``
-is non-empty, CORS.
+proxies.py), metrics (every request, 413s included), the body cap (bodies.py) and,
+only when ``server.cors_origins`` is non-empty, CORS. All but CORS are pure ASGI.
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
 from . import errors
+from .bodies import BodyLimitMiddleware
 from .feeder import READY_TIMEOUT_S, ServedPool
 from .metrics import Metrics, MetricsMiddleware
 from .proxies import ForwardedMiddleware, parse_proxies
@@ -89,6 +90,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     if spec.cors_origins:
         app.add_middleware(CORSMiddleware, allow_origins=spec.cors_origins, allow_methods=["GET", "POST"],
                            allow_headers=["Authorization", "X-API-Key", "Content-Type"])
+    app.add_middleware(BodyLimitMiddleware)
     app.add_middleware(MetricsMiddleware, metrics=metrics)
     if proxies:
         app.add_middleware(ForwardedMiddleware, networks=proxies)

@@ -9,6 +9,9 @@
 
 Over HTTP only shipped profile names can be loaded, never file paths: a key holder may
 start pools, not read the server's files. Control calls are serialised by a lock.
+
+``POST /profiles`` checks the key before it reads its body (bodies.py caps it anyway),
+so a client without the key cannot make the server read or parse anything.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from openentropy.engine.loader import load_profile, shipped_profiles
 from openentropy.engine.profile import Profile
 
 from .auth import check_api_key
+from .bodies import read_model
 from .errors import ApiError
 from .feeder import READY_TIMEOUT_S, ServedPool
 from .models import ControlResponse, ErrorResponse, LoadRequest, ProfileDetail, ProfilesResponse, ProfileSummary
@@ -61,10 +65,16 @@ async def show_profile(name: str, state: ServerState = Depends(get_state)) -> Pr
                         f"{', '.join(shipped_profiles())}")
 
 
-@router.post("", response_model=ControlResponse, status_code=201, responses=ERRORS,
+#: The body ``load`` reads by hand (after the key check), documented for OpenAPI.
+LOAD_BODY = {"requestBody": {"required": True, "content": {
+    "application/json": {"schema": LoadRequest.model_json_schema()}}}}
+
+
+@router.post("", response_model=ControlResponse, status_code=201, responses=ERRORS, openapi_extra=LOAD_BODY,
              summary="Start serving a shipped profile (API key)")
-async def load(body: LoadRequest, request: Request, state: ServerState = Depends(get_state)) -> ControlResponse:
+async def load(request: Request, state: ServerState = Depends(get_state)) -> ControlResponse:
     check_api_key(request, state.api_key, "loading a profile")
+    body = await read_model(request, LoadRequest)
     if body.profile not in shipped_profiles():
         raise ApiError(400, f"profile: '{body.profile}' is not a shipped profile (over HTTP only shipped names load; "
                             f"shipped: {', '.join(shipped_profiles())})")
