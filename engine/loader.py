@@ -24,7 +24,7 @@ from pydantic import ValidationError
 from .errors import ProfileError, ProfileIssue, ProfileNotFoundError
 from .profile import Profile
 from .suggest import did_you_mean
-from .yaml_marks import MarkedDocument, Mark, format_path, parse
+from .yaml_marks import MAX_CHARS, MarkedDocument, Mark, format_path, parse
 
 PROFILE_SUFFIXES = (".yaml", ".yml")
 
@@ -84,8 +84,14 @@ def _merge(parent: MarkedDocument, child: MarkedDocument) -> MarkedDocument:
 
 
 def _read(path: Path) -> str:
+    """The file's text, read no further than ``MAX_CHARS`` characters can reach (4
+    bytes each in UTF-8): a longer file is cut there, and ``parse`` refuses it, saying
+    where. A file that was read whole must be valid UTF-8."""
+    most = 4 * MAX_CHARS
     try:
-        return path.read_text(encoding="utf-8")
+        with path.open("rb") as handle:
+            raw = handle.read(most + 1)
+        return raw.decode("utf-8", errors="strict" if len(raw) <= most else "replace")
     except UnicodeDecodeError:
         raise ProfileError(f"{path}: not a text file (a profile is UTF-8 YAML)") from None
     except OSError as error:
@@ -148,7 +154,12 @@ def _describe(error: dict[str, Any]) -> str:
         return message
     if isinstance(value, (dict, list)) or value is None:
         return message
-    return f"{message} (got {value!r})"
+    return f"{message} (got {_shorten(repr(value))})"
+
+
+def _shorten(text: str, limit: int = 60) -> str:
+    """A value as the message shows it: a 4,000-digit number is not worth 4,000 columns."""
+    return text if len(text) <= limit else f"{text[: limit - 20]}...{text[-10:]} ({len(text):,} characters)"
 
 
 def _issues(error: ValidationError, doc: MarkedDocument, file: str) -> list[ProfileIssue]:

@@ -118,13 +118,14 @@ def run_command(profile: str, n_bytes: int | None, rounds: int | None, as_json: 
       oe run default --bytes 1048576 > out.bin
       oe run paranoid --rounds 3 --json
     """
+    spec = _load(profile, rounds, n_bytes)  # first: a bad profile fails before the engine's imports (~2 s)
+
     from openentropy.engine.outcome import RunSummary
     from openentropy.engine.runner import Harvest
 
     from .console import can_redraw
     from .progress import RunProgress
 
-    spec = _load(profile, rounds, n_bytes)
     stop = threading.Event()
     summary = RunSummary(spec.name)
     progress = RunProgress(spec, enabled=can_redraw(sys.stderr))

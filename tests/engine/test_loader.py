@@ -130,3 +130,68 @@ def test_substitute_env_rules():
     assert substitute_env("$${A}", env) == "${A}"
     with pytest.raises(KeyError):
         substitute_env("${B}", env)
+
+
+_LAUGHS = 'a: &a ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]\n' + "".join(
+    f"{cur}: &{cur} [{', '.join(['*' + prev] * 9)}]\n" for prev, cur in zip("abcdefghi", "bcdefghij")
+)
+_ALIAS_CHAIN = "a0: &a0 [x]\n" + "".join(f"a{i}: &a{i} [*a{i - 1}]\n" for i in range(1, 40))
+_KEY_CHAIN = "? &k0 {k: 1}\n: 0\n" + "".join(f"? &k{i} {{<<: *k{i - 1}}}\n: {i}\n" for i in range(1, 40))
+
+
+@pytest.mark.parametrize(
+    "text, where",
+    [
+        (_LAUGHS, r"h.yaml:1:\d+: [a-j][\[\]\d]*: more than 10,000 values, each alias \(\*name\) counting"),
+        ("name: t\nsources: &a [*a]\n", r"h.yaml:2:10: sources\[0\]: an alias here names a node that contains it"),
+        ("name: t\nsources: &a {x: *a}\n", r"h.yaml:2:10: sources.x: an alias here names a node that contains it"),
+        ("sources: " + "[" * 5000 + "]" * 5000, r"h.yaml:1:42: invalid YAML: nested deeper than 32 levels"),
+        ("sources:\n" + "- " * 5000 + "x\n", r"h.yaml:2:63: invalid YAML: nested deeper than 32 levels"),
+        (_ALIAS_CHAIN, r"h.yaml:1:10: a31(\[0\]){32}: nested deeper than 32 levels through aliases"),
+        ("name: t\nsources: !!python/name:os.system\n",
+         r"h.yaml:2:10: sources: invalid YAML: could not determine a constructor for the tag .*python/name"),
+        ("name: t\nsources:\n  - samples: " + "1" * 5000,
+         r"h.yaml:3:14: sources\[0\].samples: an integer of 5,000 digits is too long \(Python reads at most 4,300\)"),
+        ("name: !!binary xyz\n", r"h.yaml:1:7: name: invalid YAML: failed to decode base64 data"),
+        ("name: !!timestamp 2020-13-45\n", r"h.yaml:1:7: name: cannot read '2020-13-45' as timestamp: month must be"),
+        ("name: t\n? !!python/object:os.system x\n: 1\n", r"h.yaml:2:3: invalid YAML: could not determine a constructor"),
+        ("name: t\nrun: {<<: 1}\n", r"h.yaml:2:6: run: invalid YAML: expected a mapping or list of mappings"),
+        ("name: t\n? &k [*k]\n: 1\n", r"h.yaml:2:3: mapping keys must be plain scalars, not list"),
+        (_KEY_CHAIN + "run: {<<: *k39}\n" + "x: " + "[" * 40, r"invalid YAML: nested deeper than 32 levels"),
+        ("name: t\ndescription: bell \x07 here\n", r"h.yaml:2:19: invalid YAML: character #x0007: special characters"),
+        ("name: t\n" + "# a long comment\n" * 5000, r"h.yaml:3856:\d+: a profile is at most 64 KiB; this one goes on"),
+    ],
+    ids=["alias-bomb", "self-alias-list", "self-alias-map", "deep-flow", "deep-block", "deep-through-aliases",
+         "python-tag", "long-integer", "bad-binary", "bad-timestamp", "tagged-key", "bad-merge", "recursive-key",
+         "merge-chain-in-keys", "control-character", "too-long"],
+)
+def test_hostile_yaml_is_a_located_profile_error(text, where):
+    with pytest.raises(ProfileError, match=where) as info:
+        load_profile_text(text, "h.yaml")
+    assert len(str(info.value)) < 2000
+
+
+def test_values_shown_in_messages_are_shortened():
+    with pytest.raises(ProfileError) as info:
+        load_profile_text("name: t\nsources:\n  - name: os_random\n    samples: " + "1" * 4000 + "\n", "s.yaml")
+    message = str(info.value)
+    assert message.startswith("s.yaml:4:14: sources[0].samples: Input should be less than or equal to")
+    assert message.endswith("...1111111111 (4,000 characters))") and len(message) < 200
+
+
+def test_a_huge_file_is_refused_without_reading_it_all(tmp_path):
+    path = tmp_path / "huge.yaml"
+    with open(path, "wb") as handle:
+        handle.write(b"name: t\n")
+        handle.truncate(1 << 30)  # a sparse GiB of NUL bytes
+    with pytest.raises(ProfileError, match="a profile is at most 64 KiB"):
+        load_profile(path)
+
+
+def test_aliases_and_merge_keys_within_the_limits_still_load(write_profile):
+    p = load_profile(write_profile(
+        "name: t\nsources:\n  - {name: os_random, samples: &n 1024}\n  - {name: clock_jitter, samples: *n}\n"
+        "run: {<<: {rounds: 2}, bytes: 10}\n"
+    ))
+    assert [(s.name, s.samples) for s in p.sources] == [("os_random", 1024), ("clock_jitter", 1024)]
+    assert (p.run.rounds, p.run.bytes) == (2, 10)
