@@ -4,11 +4,14 @@ Keys are stable and readable; for a profile with sources A and B::
 
     round                              DataNode: this round's RoundContext
     collect/A                          Task: deadline-bounded collect   (needs: round)
-    stage/A/0/delta ... stage/A/3/lsb  Task: the source's stages, chained
+    health/A                           Task: the source's own (canonical) stages, SP 800-90B
+                                       tests, entropy estimate and credit (needs: collect/A)
+    stage/A/0/sha256 ...               Task: the profile's stages for A, if it sets its own,
+                                       chained from collect/A (otherwise the mixed bytes are
+                                       health/A's canonical symbols)
     condition/A/0/xor_fold ...         Task: the profile's conditioning stages, chained
-    health/A                           Task: SP 800-90B tests + entropy estimate, placed after
-                                       the last stage before any hashing (sha256) stage
-    pool                               Task: mix + credit + draw output (needs: round, every source's last key)
+    pool                               Task: add input with its credit + draw output
+                                       (needs: round, every source's health and last key)
     sink/0/stdout, sink/1/file ...     Task: write the pool's output    (needs: pool)
 
 The graph is built once; each round ``graph_for_round`` swaps in a new ``round`` node.
@@ -75,36 +78,48 @@ def _apply_stage(stage: Any, outcome: CollectOutcome) -> CollectOutcome:
         return outcome.failed(Status.FAILED, f"stage {stage.type}: {type(error).__name__}: {error}")
 
 
-def _health(runtime: Runtime, spec: SourceSpec, outcome: CollectOutcome) -> CollectOutcome:
-    """Health-test this round's symbols; estimate and cap the credit for what passes.
+def _health(runtime: Runtime, spec: SourceSpec, raw: CollectOutcome) -> CollectOutcome:
+    """Health-test this round's canonical symbols; estimate and cap the credit they earn.
 
-    Credit, on the accepted symbols before any hashing, is the smallest of: the round's
-    min-entropy estimate per byte x bytes (``health.estimate``: min(MCV, Markov), or the
-    full SP 800-90B assessment); H x symbols, where H is the min-entropy per symbol the
-    health tests assume (crediting more than the tests defend would be dishonest); and
-    the profile's credit_cap x symbols. Nothing is mixed here.
+    The canonical symbols are the source's own extraction stages applied to the raw
+    samples (``SourceSpec.canonical_stages``: e.g. a timing source's deltas), whatever
+    stages the profile gives the source: a profile's stages decide which bytes are
+    mixed, never what is tested or credited. The monitor also fails a raw block that
+    repeats an earlier one (health.py, ``RepeatedBlockTest``).
+
+    Credit, on the accepted symbols: the smallest of the round's min-entropy estimate
+    per byte x their bytes (``health.estimate``: the online estimate, or the full
+    SP 800-90B assessment); H x symbols, where H is the min-entropy per symbol (per raw
+    sample) the health tests assume; and credit_cap x symbols. Nothing is mixed here.
     """
-    if outcome.status is not Status.OK:
-        return outcome
-    if len(outcome.data) == 0:
-        return outcome.failed(Status.EMPTY, "no symbols left after its stages")
+    if raw.status is not Status.OK:
+        return raw
+    symbols = raw.data
+    try:
+        for stage in spec.canonical_stages():
+            symbols = stage.apply(symbols)
+    except Exception as error:  # a source whose own stages fail on its data has failed
+        return raw.failed(Status.FAILED, f"canonical stages: {type(error).__name__}: {error}")
+    if len(symbols) == 0:
+        return raw.failed(Status.EMPTY, "no symbols left after its stages")
     monitor = runtime.monitors[spec.name]
-    verdict = monitor.check(outcome.data)
+    verdict = monitor.check(symbols, raw=raw.data)
     state = verdict.state.value
     if verdict.failure is not None:
         failure = verdict.failure
-        return replace(outcome.failed(Status.QUARANTINED, f"{failure.test} test failed at symbol {failure.sample}"),
+        return replace(raw.failed(Status.QUARANTINED, f"{failure.test} test failed at symbol {failure.sample}"),
                        health=state)
     if verdict.state is HealthState.QUARANTINED:
-        return replace(outcome.failed(Status.QUARANTINED, "quarantined: waiting for its retest"), health=state)
+        return replace(raw.failed(Status.QUARANTINED, "quarantined: waiting for its retest"), health=state)
     if len(verdict.accepted) == 0:
-        return replace(outcome.failed(Status.STARTUP, "start-up health tests in progress"), health=state)
-    symbols = verdict.accepted
-    data = as_bytes(symbols)
+        return replace(raw.failed(Status.STARTUP, "start-up health tests in progress"), health=state)
+    accepted = verdict.accepted
+    data = as_bytes(accepted)
     h_min = assess(data, 8).min_entropy if spec.health.estimate == "sp800_90b" else online_min_entropy(data)
     per_symbol = min(monitor.h, spec.health.credit_cap if spec.health.credit_cap is not None else math.inf)
-    credit = min(h_min * len(data), per_symbol * len(symbols))
-    return replace(outcome, data=symbols, health=state, shannon=shannon(data), min_entropy=h_min, credit_bits=credit)
+    counted = min(len(accepted), raw.samples or len(raw.data))  # never more symbols than raw samples
+    credit = min(h_min * len(data), per_symbol * counted)
+    return replace(raw, data=accepted, health=state, shannon=shannon(data), min_entropy=h_min, credit_bits=credit)
 
 
 def _health_fields(runtime: Runtime, name: str) -> dict:
@@ -117,34 +132,39 @@ def _health_fields(runtime: Runtime, name: str) -> dict:
     }
 
 
-def _feed(runtime: Runtime, outcome: CollectOutcome) -> SourceRound:
-    """Mix one source's bytes into the pool and credit what its health task vouched for."""
+def _feed(runtime: Runtime, checked: CollectOutcome, mixed: CollectOutcome) -> SourceRound:
+    """Add one source's bytes to the pool with the credit its health task vouched for.
+
+    ``checked`` is the health task's outcome (status, credit); ``mixed`` the bytes the
+    profile's stages made of the same samples (the same object when the profile keeps
+    the source's own stages).
+    """
     pool = runtime.pool
-    if outcome.status is Status.OK and len(outcome.data) == 0:
-        outcome = outcome.failed(Status.EMPTY, "no bytes left after its stages")
+    if mixed.status is Status.OK and len(mixed.data) == 0:
+        mixed = mixed.failed(Status.EMPTY, "no symbols left after its stages")
+    outcome = mixed if mixed.status is not Status.OK else checked
     health = _health_fields(runtime, outcome.name)
     if outcome.status is not Status.OK:
         pool.record_collect(outcome.name, ok=False, duration_s=outcome.duration_s,
                             collect_failed=outcome.status.collect_failed, **health)
         return SourceRound(outcome.name, outcome.status, outcome.samples, 0, outcome.duration_s, outcome.error,
                            health=health["health"])
-    data = as_bytes(outcome.data)
-    pool.mix(outcome.name, data.tobytes())
-    credited = pool.credit(outcome.name, min(outcome.credit_bits, 8.0 * len(data)))
-    pool.record_collect(outcome.name, ok=True, duration_s=outcome.duration_s, shannon=outcome.shannon,
-                        min_entropy=outcome.min_entropy, **health)
+    data = as_bytes(mixed.data)
+    credited = pool.add_input(outcome.name, data.tobytes(), checked.credit_bits)
+    pool.record_collect(outcome.name, ok=True, duration_s=outcome.duration_s, shannon=checked.shannon,
+                        min_entropy=checked.min_entropy, **health)
     return SourceRound(outcome.name, Status.OK, outcome.samples, len(data), outcome.duration_s, "",
-                       outcome.shannon, outcome.min_entropy, credited, health["health"])
+                       checked.shannon, checked.min_entropy, credited, health["health"])
 
 
 def _pool_round(runtime: Runtime, ctx: RoundContext, *outcomes: CollectOutcome) -> PoolRound:
     """Feed every source, then draw this round's output: never more than the pool can
-    give at once, so a full_entropy round emits what its credit covers and never waits."""
-    rounds = tuple(_feed(runtime, outcome) for outcome in outcomes)
-    pool = runtime.pool
-    available = pool.available_bytes()
-    wanted = ctx.output_bytes if available is None else min(ctx.output_bytes, available)
-    return PoolRound(pool.get_random_bytes(wanted), rounds)
+    give at once, so a full_entropy round emits what its credit covers and never waits.
+
+    ``outcomes`` are (health outcome, mixed bytes' outcome) pairs, flattened."""
+    pairs = zip(outcomes[::2], outcomes[1::2])
+    rounds = tuple(_feed(runtime, checked, mixed) for checked, mixed in pairs)
+    return PoolRound(runtime.pool.draw(ctx.output_bytes), rounds)
 
 
 def _write_sink(runtime: Runtime, index: int, result: PoolRound) -> int:
@@ -152,34 +172,29 @@ def _write_sink(runtime: Runtime, index: int, result: PoolRound) -> int:
     return len(result.output)
 
 
-def _add_health(graph: Graph, runtime: Runtime, spec: SourceSpec, previous: str) -> str:
-    key = f"health/{spec.name}"
-    graph[key] = Task(key, _health, runtime, spec, TaskRef(previous))
-    return key
-
-
 def compile_profile(profile: Profile, runtime: Runtime | None = None) -> Graph:
     """The task graph of one round of ``profile`` (with a placeholder ``round`` node)."""
     runtime = runtime if runtime is not None else Runtime(profile)
     graph: Graph = {ROUND_KEY: DataNode(ROUND_KEY, RoundContext(0, time.monotonic_ns(), 0))}
-    last_keys = []
+    pool_inputs = []
     for spec in profile.sources:
-        key = collect_key(spec.name)
-        graph[key] = Task(key, _collect, runtime, spec.name, spec.samples, spec.deadline, TaskRef(ROUND_KEY))
-        chain = [("stage", s) for s in spec.extraction_stages()] + [("condition", s) for s in profile.conditioning]
-        hashing = next((i for i, (_, stage) in enumerate(chain) if stage.type == "sha256"), len(chain))
+        collected = collect_key(spec.name)
+        graph[collected] = Task(collected, _collect, runtime, spec.name, spec.samples, spec.deadline, TaskRef(ROUND_KEY))
+        checked = f"health/{spec.name}"
+        graph[checked] = Task(checked, _health, runtime, spec, TaskRef(collected))
+        if spec.stages is None:  # the source's own stages: the checked symbols are the mixed ones
+            key, chain = checked, [("condition", s) for s in profile.conditioning]
+        else:
+            key = collected
+            chain = [("stage", s) for s in spec.stages] + [("condition", s) for s in profile.conditioning]
         counters = {"stage": 0, "condition": 0}
-        for position, (kind, stage) in enumerate(chain):
-            if position == hashing:
-                key = _add_health(graph, runtime, spec, key)
+        for kind, stage in chain:
             next_key = f"{kind}/{spec.name}/{counters[kind]}/{stage.type}"
             counters[kind] += 1
             graph[next_key] = Task(next_key, _apply_stage, stage, TaskRef(key))
             key = next_key
-        if hashing == len(chain):
-            key = _add_health(graph, runtime, spec, key)
-        last_keys.append(key)
-    graph[POOL_KEY] = Task(POOL_KEY, _pool_round, runtime, TaskRef(ROUND_KEY), *(TaskRef(k) for k in last_keys))
+        pool_inputs += [TaskRef(checked), TaskRef(key)]
+    graph[POOL_KEY] = Task(POOL_KEY, _pool_round, runtime, TaskRef(ROUND_KEY), *pool_inputs)
     for index, key in enumerate(sink_keys(profile)):
         graph[key] = Task(key, _write_sink, runtime, index, TaskRef(POOL_KEY))
     return graph

@@ -1,7 +1,8 @@
 """The pool's ``drbg`` output mode: an SP 800-90A DRBG seeded from full-entropy pool output.
 
     seed      at first use: entropy_input = 32 bytes and nonce = 16 bytes, both drawn
-              in full_entropy mode (every 256-bit block backed by 320 credited bits)
+              in full_entropy mode (every 256-bit block backed by 320 credited bits);
+              counted as an instantiation, not a reseed
     reseed    after ``reseed_bytes`` output bytes or ``reseed_seconds``, whichever comes
               first, with 32 fresh full-entropy bytes (SP 800-90A 9.2); each reseed is
               counted and visible in the pool's status
@@ -9,8 +10,13 @@
               every request first reseeds with fresh full-entropy bytes (SP 800-90A 9.3.1)
 
 The DRBG's output is as unpredictable as its seed, up to its 256-bit security
-strength; it credits nothing. Drawing seed material debits the ledger like any
-full-entropy output.
+strength; it credits nothing. Drawing seed material spends credit like any
+full-entropy output. ``generate(n, seed_timeout_s)`` waits at most that long for seed
+material (the callback raises ``EntropyTimeoutError``; the DRBG is then unchanged).
+
+After ``fork()`` the pool calls ``forget()`` in the child: the instance is dropped, so
+the child's next request instantiates a new DRBG from the child's own credit and never
+repeats the parent's stream.
 """
 
 from __future__ import annotations
@@ -25,7 +31,7 @@ from .drbg import create_drbg
 #: security strength needs 256 bits of entropy input and a nonce of half that.
 SEED_BYTES, NONCE_BYTES = 32, 16
 
-FullEntropy = Callable[[int], bytes]
+FullEntropy = Callable[[int, float], bytes]  # (bytes, timeout_s) -> full-entropy bytes
 
 
 class DrbgOutput:
@@ -40,7 +46,9 @@ class DrbgOutput:
         self._lock = threading.Lock()
         self._since_reseed = 0
         self._seeded_at = 0.0
+        self._seed_timeout_s = 0.0
         self.reseeds = 0
+        self.instantiations = 0
 
     @property
     def seeded(self) -> bool:
@@ -60,21 +68,34 @@ class DrbgOutput:
             return SEED_BYTES + NONCE_BYTES
         return SEED_BYTES if self.reseed_due() else 0
 
-    def generate(self, n: int) -> bytes:
+    def forget(self) -> None:
+        """Drop the instance (in a forked child: its state is the parent's)."""
+        self._lock = threading.Lock()
+        self._drbg = None
+        self._since_reseed = 0
+
+    def _entropy(self, n: int) -> bytes:
+        return self._full_entropy(n, self._seed_timeout_s)
+
+    def generate(self, n: int, seed_timeout_s: float = 0.0) -> bytes:
+        """``n`` bytes; (re)seeds first when due, waiting at most ``seed_timeout_s`` for seed material."""
         with self._lock:
+            self._seed_timeout_s = seed_timeout_s
             if self._drbg is None:
-                self._drbg = create_drbg(
-                    self.kind, self._full_entropy(SEED_BYTES), self._full_entropy(NONCE_BYTES),
-                    b"openentropy pool drbg", entropy_source=self._full_entropy,
-                )
+                material = self._entropy(SEED_BYTES + NONCE_BYTES)
+                self._drbg = create_drbg(self.kind, material[:SEED_BYTES], material[SEED_BYTES:],
+                                         b"openentropy pool drbg", entropy_source=self._entropy)
+                self.instantiations += 1
                 self._mark_seeded()
             elif self.prediction_resistance:
                 out = self._drbg.generate(n, prediction_resistance=True)
+                self.reseeds += 1
                 self._mark_seeded()
                 self._since_reseed += n
                 return out
             elif self.reseed_due():
-                self._drbg.reseed(self._full_entropy(SEED_BYTES))
+                self._drbg.reseed(self._entropy(SEED_BYTES))
+                self.reseeds += 1
                 self._mark_seeded()
             out = self._drbg.generate(n)
             self._since_reseed += n
@@ -83,4 +104,3 @@ class DrbgOutput:
     def _mark_seeded(self) -> None:
         self._since_reseed = 0
         self._seeded_at = time.monotonic()
-        self.reseeds += 1

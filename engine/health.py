@@ -5,6 +5,7 @@ Map of this module
     rct_cutoff, apt_window, apt_cutoff    cutoffs, computed (never pasted) from H and alpha
     RepetitionCountTest                   4.4.1: a symbol repeated C times in a row fails
     AdaptiveProportionTest                4.4.2: the window's first symbol seen C times in W fails
+    RepeatedBlockTest                     a raw block that repeats an earlier one fails
     HealthMonitor                         start-up tests, quarantine, back-off, failure log
 
 Assumptions. The tests run on a source's symbols after extraction and before any
@@ -22,8 +23,10 @@ mixed (``Verdict.accepted``), and the pool does the rest.
 from __future__ import annotations
 
 import enum
+import hashlib
 import math
 import time
+from collections import deque
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -131,6 +134,46 @@ class AdaptiveProportionTest:
         return -1
 
 
+#: A raw block's fingerprint covers its first samples carrying this much declared
+#: min-entropy: two honest blocks then share a fingerprint with probability about 2^-128
+#: (a birthday bound over every block a source could ever produce stays far below 2^-64).
+FINGERPRINT_BITS = 128
+#: Fingerprints kept per source: a day of one round a second would be 86,400; 4,096
+#: rounds (over an hour of back-to-back rounds) catch a generator restarted with a fixed
+#: seed, which repeats from its first block.
+FINGERPRINTS_KEPT = 4096
+
+
+class RepeatedBlockTest:
+    """Fails a raw block whose opening samples repeat an earlier block's exactly.
+
+    Not an SP 800-90B test: it catches what RCT and APT cannot see, a source that is a
+    deterministic generator restarted with a fixed seed (each round the same block).
+    The fingerprint is SHA-256 of the first ``ceil(128 / H)`` raw samples, so a repeat
+    contradicts the declared H with probability ~2^-128 of a false alarm; shorter blocks
+    are not fingerprinted (they claim too little to say so).
+    """
+
+    def __init__(self, h: float, kept: int = FINGERPRINTS_KEPT):
+        self.samples = math.ceil(FINGERPRINT_BITS / h)
+        self._order: deque[bytes] = deque(maxlen=kept)
+        self._seen: set[bytes] = set()
+
+    def feed(self, raw: np.ndarray) -> bool:
+        """False when ``raw`` repeats an earlier block's opening."""
+        raw = np.ascontiguousarray(raw)
+        if len(raw) < self.samples:
+            return True
+        digest = hashlib.sha256(raw[: self.samples].tobytes()).digest()
+        if digest in self._seen:
+            return False
+        if len(self._order) == self._order.maxlen:
+            self._seen.discard(self._order[0])
+        self._order.append(digest)
+        self._seen.add(digest)
+        return True
+
+
 class HealthState(str, enum.Enum):
     STARTUP = "startup"  # running the start-up tests; contributes nothing yet
     HEALTHY = "healthy"
@@ -139,7 +182,7 @@ class HealthState(str, enum.Enum):
 
 @dataclass(frozen=True)
 class HealthFailure:
-    test: str  # "repetition_count" or "adaptive_proportion"
+    test: str  # "repetition_count", "adaptive_proportion" or "repeated_block"
     at: float  # wall-clock time (time.time())
     sample: int  # index of the failing symbol within that round's symbols
 
@@ -171,6 +214,7 @@ class HealthMonitor:
         self.rct = RepetitionCountTest(rct_cutoff(self.h, self.alpha))
         window = apt_window(self.binary)
         self.apt = AdaptiveProportionTest(apt_cutoff(self.h, window, self.alpha), window)
+        self.repeats = RepeatedBlockTest(self.h)
         self._startup_seen = 0
         self._quarantined_until = 0.0
         self._consecutive = 0
@@ -185,14 +229,18 @@ class HealthMonitor:
         self._startup_seen = 0
         self.state = HealthState.STARTUP
 
-    def check(self, symbols: np.ndarray, now: float | None = None) -> Verdict:
-        """Run both tests on this round's symbols and decide what may be mixed."""
+    def check(self, symbols: np.ndarray, now: float | None = None, raw: np.ndarray | None = None) -> Verdict:
+        """Run the tests on this round's symbols (and ``raw``, the samples they came
+        from, for repeats) and decide what may be mixed."""
         now = time.monotonic() if now is None else now
         empty = np.asarray(symbols)[:0]
+        fresh = raw is None or self.repeats.feed(raw)  # remembered even while quarantined
         if self.state is HealthState.QUARANTINED:
             if now < self._quarantined_until:
                 return Verdict(self.state, empty)
             self._restart()
+        if not fresh:
+            return self._fail("repeated_block", 0, now, empty)
         for name, test in (("repetition_count", self.rct), ("adaptive_proportion", self.apt)):
             index = test.feed(symbols)
             if index >= 0:

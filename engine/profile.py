@@ -97,6 +97,14 @@ class SourceSpec(StrictModel):
         """H for the cutoffs: the profile's value, else the source's declared one."""
         return self.health.min_entropy or self.source_class.declared_min_entropy
 
+    def canonical_stages(self) -> list[Any]:
+        """The source's own extraction stages before any hashing: they turn raw samples
+        into the symbols its health tests and credit are about (a timing source's
+        deltas), whatever ``stages`` this entry sets for mixing."""
+        stages = parse_stages(self.source_class.default_stages)
+        hashing = next((i for i, stage in enumerate(stages) if stage.type == "sha256"), len(stages))
+        return stages[:hashing]
+
     def extraction_stages(self) -> list[Any]:
         """This entry's stages, or the source's declared defaults."""
         if self.stages is not None:
@@ -125,11 +133,24 @@ class PoolSpec(StrictModel):
     timeout: Duration = Field(5.0, gt=0, le=3600, description="longest a full_entropy request waits for credit")
     os_random: bool = Field(True, description="mix 8 bytes of OS randomness into every output block")
     input_per_block: int = Field(
-        256, ge=0, le=4096, description="harvested bytes drawn into each 32-byte output block (upstream: 256)"
+        256, ge=0, le=4096,
+        description="harvested bytes drawn into each 32-byte output block (upstream: 256); in full_entropy and drbg "
+        "modes a block also takes as many more credited bytes as it needs to carry 320 bits",
     )
     buffer_limit: int = Field(
         1 << 20, ge=1024, le=1 << 30, description="bytes kept per source awaiting mixing; older bytes are dropped"
     )
+
+    @model_validator(mode="after")
+    def _fresh_input_per_block(self) -> "PoolSpec":
+        if self.input_per_block == 0 and self.mode != "sha256":
+            raise PydanticCustomError(
+                "fresh_input",
+                "0 is not allowed in {mode} mode: every block must hash fresh, credited "
+                "input; use 1 or more (the credited bytes a block needs are added on top)",
+                {"mode": self.mode, "field": "input_per_block"},
+            )
+        return self
 
 
 class RunSpec(StrictModel):

@@ -111,10 +111,7 @@ def pool_input(profile: Profile, nbytes: int) -> ReportInput:
     started = time.monotonic()
     with Harvest(quiet) as harvest:
         for _ in harvest.rounds():
-            available = harvest.pool.available_bytes()
-            take = nbytes - len(out) if available is None else min(nbytes - len(out), available)
-            if take:
-                out += harvest.pool.get_random_bytes(take)
+            out += harvest.pool.draw(nbytes - len(out))
             if len(out) >= nbytes or time.monotonic() - started > GATHER_LIMIT_S:
                 break
     note = "" if len(out) >= nbytes else f"only {len(out)} of {nbytes} bytes in {GATHER_LIMIT_S:g} s"

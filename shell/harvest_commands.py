@@ -82,15 +82,17 @@ def bytes_command(shell, count: int, fmt: str) -> None:
     deadline = time.monotonic() + profile.run.stall_timeout
     if pool.status().mixed_bytes == 0:
         collect_rounds(session, 1)
-    while (available := pool.available_bytes()) is not None and available < count:
+    out = pool.draw(count)
+    while len(out) < count:
         if time.monotonic() > deadline:
             raise EntropyTimeoutError(
-                f"bytes: {available} of {count} bytes are backed by credited entropy after "
+                f"bytes: {len(out)} of {count} bytes are backed by credited entropy after "
                 f"{profile.run.stall_timeout:g} s; see 'health'"
             )
         collect_rounds(session, 1)
+        out += pool.draw(count - len(out))
     encoder = StreamEncoder(fmt)
-    text = (encoder.feed(pool.get_random_bytes(count)) + encoder.finish()).decode("ascii")
+    text = (encoder.feed(out) + encoder.finish()).decode("ascii")
     click.echo(text, nl=not text.endswith("\n"))
 
 

@@ -29,10 +29,6 @@ def test_graph_keys_are_stable_and_readable():
         [
             "round",
             "collect/clock_jitter",
-            "stage/clock_jitter/0/delta",
-            "stage/clock_jitter/1/gcd",
-            "stage/clock_jitter/2/xor_whiten",
-            "stage/clock_jitter/3/lsb",
             "health/clock_jitter",
             "condition/clock_jitter/0/sha256",
             "collect/os_random",
@@ -53,10 +49,13 @@ def test_graph_dependencies():
     assert isinstance(graph[ROUND_KEY], DataNode)
     assert all(isinstance(graph[k], Task) for k in graph if k != ROUND_KEY)
     assert deps(graph["collect/clock_jitter"]) == {"round"}
-    assert deps(graph["stage/clock_jitter/0/delta"]) == {"collect/clock_jitter"}
-    assert deps(graph["health/clock_jitter"]) == {"stage/clock_jitter/3/lsb"}
+    # the canonical stages run inside health/<source>; a profile's own stages chain from collect
+    assert deps(graph["health/clock_jitter"]) == {"collect/clock_jitter"}
     assert deps(graph["condition/clock_jitter/0/sha256"]) == {"health/clock_jitter"}
-    assert deps(graph[POOL_KEY]) == {"round", "condition/clock_jitter/0/sha256", "condition/os_random/0/sha256"}
+    assert deps(graph["health/os_random"]) == {"collect/os_random"}
+    assert deps(graph["stage/os_random/0/raw"]) == {"collect/os_random"}
+    assert deps(graph[POOL_KEY]) == {"round", "health/clock_jitter", "condition/clock_jitter/0/sha256",
+                                     "health/os_random", "condition/os_random/0/sha256"}
     assert deps(graph["sink/1/file"]) == {"pool"}
 
 
@@ -66,7 +65,9 @@ def test_compiling_opens_no_sink(tmp_path):
     assert not target.exists()
 
 
-def test_health_follows_the_last_stage_when_nothing_hashes():
-    graph = compile_profile(load_profile_text("name: h\nsources: [{name: clock_jitter}]\nsinks: [{type: 'null'}]\n"))
-    assert deps(graph["health/clock_jitter"]) == {"stage/clock_jitter/3/lsb"}
-    assert deps(graph[POOL_KEY]) == {"round", "health/clock_jitter"}
+def test_health_tests_the_canonical_symbols_whatever_stages_a_profile_sets():
+    text = "name: h\nsources: [{name: clock_jitter, stages: [{type: sha256}]}]\nsinks: [{type: 'null'}]\n"
+    graph = compile_profile(load_profile_text(text))
+    assert deps(graph["health/clock_jitter"]) == {"collect/clock_jitter"}
+    assert deps(graph["stage/clock_jitter/0/sha256"]) == {"collect/clock_jitter"}
+    assert deps(graph[POOL_KEY]) == {"round", "health/clock_jitter", "stage/clock_jitter/0/sha256"}

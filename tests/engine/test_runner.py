@@ -15,7 +15,7 @@ def profile(sources: str, run_section: str = "  rounds: 1\n", sinks: str = "  - 
     return load_profile_text(f"name: t\nsources:\n{sources}sinks:\n{sinks}run:\n{run_section}")
 
 
-HEALTHY = "  - {name: 'oe_test_sources:CountingSource', samples: 2048, deadline: 100ms}\n"
+HEALTHY = "  - {name: 'oe_test_sources:UniformSource', samples: 2048, deadline: 100ms}\n"
 
 
 def statuses(result):
@@ -30,7 +30,7 @@ def test_round_completes_on_time_despite_a_slow_source():
         elapsed = time.monotonic() - started
     # deadline 0.1 s + grace 0.02 s; the slow source would take 2 s
     assert elapsed < 1.0, elapsed
-    assert statuses(result) == {"CountingSource": Status.OK, "SlowSource": Status.LATE}
+    assert statuses(result) == {"UniformSource": Status.OK, "SlowSource": Status.LATE}
     assert result.bytes_out == 64
     late = result.failures[0]
     assert "still running after" in late.error and late.bytes == 0 and late.credited_bits == 0
@@ -47,7 +47,7 @@ def test_failing_and_empty_sources_are_recorded_and_the_round_goes_on():
         result = harvest.run_round(0, 100)
         status = harvest.pool.status()
     assert statuses(result) == {
-        "CountingSource": Status.OK,
+        "UniformSource": Status.OK,
         "FailingSource": Status.FAILED,
         "EmptySource": Status.EMPTY,
         "MissingHardwareSource": Status.UNAVAILABLE,
@@ -57,13 +57,13 @@ def test_failing_and_empty_sources_are_recorded_and_the_round_goes_on():
     assert errors["MissingHardwareSource"] == "no /dev/fake device"
     assert result.bytes_out == 100
     failures = {s.name.split(":")[-1]: s.failures for s in status.sources}
-    assert failures == {"CountingSource": 0, "FailingSource": 1, "EmptySource": 1, "MissingHardwareSource": 1}
+    assert failures == {"UniformSource": 0, "FailingSource": 1, "EmptySource": 1, "MissingHardwareSource": 1}
 
 
 def test_rounds_spent_in_start_up_tests_are_not_collect_failures():
     from openentropy.engine.outcome import RunSummary
 
-    p = profile("  - {name: 'oe_test_sources:CountingSource', samples: 512, deadline: 100ms}\n")  # start-up needs 1024
+    p = profile("  - {name: 'oe_test_sources:UniformSource', samples: 512, deadline: 100ms}\n")  # start-up needs 1024
     summary = RunSummary("t")
     with Harvest(p) as harvest:
         results = [harvest.run_round(index, 0) for index in range(5)]
@@ -90,7 +90,7 @@ def test_a_hung_source_is_not_restarted_while_it_hangs():
     hanging = [statuses(r)["HangingSource"] for r in results]
     assert hanging == [Status.LATE, Status.BUSY, Status.BUSY]
     assert HangingSource.CALLS == 1
-    assert all(statuses(r)["CountingSource"] is Status.OK for r in results)
+    assert all(statuses(r)["UniformSource"] is Status.OK for r in results)
 
 
 def test_stages_that_leave_nothing_count_as_empty():
@@ -108,7 +108,7 @@ def test_round_credits_and_mixes_healthy_sources():
     (source,) = result.sources
     # the first 1024 symbols pass the SP 800-90B start-up tests and are not mixed
     assert source.ok and source.bytes == 1024 and source.samples == 2048 and source.health == "healthy"
-    assert source.shannon == pytest.approx(8.0)
+    assert source.shannon > 7.5
     assert 0 < source.credited_bits <= 8 * 1024
     assert status.mixed_bytes == 1024 and status.credited_bits == pytest.approx(source.credited_bits)
 
@@ -125,7 +125,7 @@ def test_run_rounds_limit_and_callbacks():
     seen = []
     summary = run(profile(HEALTHY, "  rounds: 3\n  bytes_per_round: 10\n"), on_round=seen.append)
     assert [r.index for r in seen] == [0, 1, 2] and summary.bytes_out == 30
-    assert summary.sources["oe_test_sources:CountingSource"]["rounds_ok"] == 3
+    assert summary.sources["oe_test_sources:UniformSource"]["rounds_ok"] == 3
 
 
 def test_stop_event_ends_an_unbounded_run():

@@ -148,7 +148,7 @@ def test_oe_entry_point_installed():
 def test_output_never_repeats_across_restarts(write_profile):
     """Two runs of one profile without OS randomness still share no 32-byte block."""
     path = write_profile(
-        "name: r\nsources: [{name: 'oe_test_sources:CountingSource', samples: 2048}]\n"
+        "name: r\nsources: [{name: 'oe_test_sources:UniformSource', samples: 2048}]\n"
         "pool: {os_random: false}\nsinks: [{type: stdout, format: raw}]\nrun: {bytes: 65536}\n"
     )
     env = {**os.environ, "PYTHONPATH": str(__import__("pathlib").Path(__file__).parents[1] / "support")}

@@ -1,5 +1,6 @@
 """Deliberately misbehaving sources for engine tests (referenced by import path)."""
 
+import os
 import threading
 import time
 
@@ -20,6 +21,17 @@ class CountingSource(EntropySource):
 
     def collect(self, n, deadline_ns):
         return ((np.arange(n, dtype=np.uint64) * 167 + 13) % 256).astype(np.uint8)
+
+
+class UniformSource(EntropySource):
+    """A healthy noise source for engine tests: fresh OS random bytes every collect."""
+
+    info = _info("uniform")
+    default_stages = ({"type": "raw"},)
+    declared_min_entropy = 4.0
+
+    def collect(self, n, deadline_ns):
+        return np.frombuffer(os.urandom(n), dtype=np.uint8)
 
 
 class SlowParams(SourceParams):
@@ -91,3 +103,36 @@ class StuckSource(EntropySource):
 
     def collect(self, n, deadline_ns):
         return np.full(n, 0x5A, dtype=np.uint8)
+
+
+class StuckTimerSource(EntropySource):
+    """A timer stuck at a fixed step: timestamps exactly 40 ns apart, claiming 1 bit a sample."""
+
+    info = _info("stuck_timer")
+    default_stages = ({"type": "delta"}, {"type": "gcd"}, {"type": "xor_whiten"}, {"type": "lsb"})
+    declared_min_entropy = 1.0
+
+    def collect(self, n, deadline_ns):
+        return (time.monotonic_ns() + 40 * np.arange(n, dtype=np.uint64)).astype(np.uint64)
+
+
+class WideNoiseSource(EntropySource):
+    """Fresh uint64 noise samples that claim 1 bit each (their low byte is the symbol)."""
+
+    info = _info("wide_noise")
+    default_stages = ({"type": "lsb"},)
+    declared_min_entropy = 1.0
+
+    def collect(self, n, deadline_ns):
+        return np.frombuffer(os.urandom(8 * n), dtype=np.uint64)
+
+
+class FixedSeedSource(EntropySource):
+    """A generator restarted with the same seed every collect: uniform-looking, never fresh."""
+
+    info = _info("fixed_seed")
+    default_stages = ({"type": "raw"},)
+    declared_min_entropy = 4.0
+
+    def collect(self, n, deadline_ns):
+        return np.random.default_rng(1234).integers(0, 256, n, dtype=np.uint8)
