@@ -1,7 +1,7 @@
 """Profiles: list and show them (open), load and reload served pools (API key).
 
     GET  /profiles                 served profiles (the first is the default) and shipped names
-    GET  /profiles/{name}          a served or shipped profile, fully resolved
+    GET  /profiles/{name}          a served or shipped profile, fully resolved (API key)
     POST /profiles                 {"profile": NAME}: start serving a shipped profile
     POST /profiles/{name}/reload   re-read a served profile from where it came from and
                                    swap in a fresh pool (the old one is stopped after the swap,
@@ -9,6 +9,10 @@
 
 Over HTTP only shipped profile names can be loaded, never file paths: a key holder may
 start pools, not read the server's files. Control calls are serialised by a lock.
+
+A resolved profile holds the values of its ``${VAR}`` references and the server's file
+paths (sinks, ``extends``), so showing one needs the key; the summaries of
+``GET /profiles`` (name, description, mode, sources) stay open.
 
 ``POST /profiles`` checks the key before it reads its body (bodies.py caps it anyway),
 so a client without the key cannot make the server read or parse anything.
@@ -54,8 +58,9 @@ async def list_profiles(state: ServerState = Depends(get_state)) -> ProfilesResp
     return ProfilesResponse(default=state.default, served=served, shipped=list(shipped_profiles()))
 
 
-@router.get("/{name}", response_model=ProfileDetail, responses=ERRORS, summary="One profile, fully resolved")
-async def show_profile(name: str, state: ServerState = Depends(get_state)) -> ProfileDetail:
+@router.get("/{name}", response_model=ProfileDetail, responses=ERRORS, summary="One profile, fully resolved (API key)")
+async def show_profile(name: str, request: Request, state: ServerState = Depends(get_state)) -> ProfileDetail:
+    check_api_key(request, state.api_key, "showing a resolved profile")
     if name in state.pools:
         return ProfileDetail(served=True, profile=state.pools[name].profile.model_dump(mode="json"))
     if name in shipped_profiles():

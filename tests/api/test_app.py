@@ -164,36 +164,17 @@ async def test_events_are_server_sent(serve):
             assert json.loads(lines["data"])["profile"] == "testpool"
 
 
-async def test_metrics(serve):
-    async with serve() as (client, _):
-        await client.get("/api/v1/random", params={"length": 10})
-        await client.get("/api/v1/random", params={"length": 0})
-        await client.get("/no/such/path")
-        response = await client.get("/metrics")
-        assert response.headers["content-type"].startswith("text/plain; version=0.0.4")
-        text = response.text
-        assert 'oe_http_requests_total{route="/api/v1/random",method="GET",status="200"} 1' in text
-        assert 'oe_http_requests_total{route="/api/v1/random",method="GET",status="400"} 1' in text
-        assert 'route="<unmatched>",method="GET",status="404"' in text
-        assert 'oe_http_request_duration_seconds_count{route="/api/v1/random"} 2' in text
-        assert 'oe_bytes_served_total{profile="testpool"} 10' in text
-        assert 'oe_source_health_failures_total{profile="testpool",source="clock_jitter"}' in text
-        assert 'oe_pool_credited_bits_total{profile="testpool"}' in text
-        for line in text.splitlines():  # every sample line is "name{labels} number"
-            if not line.startswith("#"):
-                float(line.rsplit(" ", 1)[1])
-
-
-async def test_profiles_list_and_show(serve, profile_text):
+async def test_profiles_list_and_show(serve, profile_text, api_key):
     async with serve(profile_text("first"), profile_text("second")) as (client, _):
         listing = (await client.get("/profiles")).json()
         assert listing["default"] == "first" and [p["name"] for p in listing["served"]] == ["first", "second"]
         assert "server" in listing["shipped"] and "default" in listing["shipped"]
-        shown = (await client.get("/profiles/second")).json()
+        key = {"X-API-Key": api_key}
+        shown = (await client.get("/profiles/second", headers=key)).json()
         assert shown["served"] is True and shown["profile"]["name"] == "second"
-        shipped = (await client.get("/profiles/paranoid")).json()
+        shipped = (await client.get("/profiles/paranoid", headers=key)).json()
         assert shipped["served"] is False and shipped["profile"]["pool"]["mode"] == "full_entropy"
-        missing = await client.get("/profiles/nope")
+        missing = await client.get("/profiles/nope", headers=key)
         assert missing.status_code == 404 and "served: first, second" in missing.json()["message"]
         second = (await client.get("/api/v1/random", params={"length": 4, "profile": "second"})).json()
         assert second["success"]

@@ -80,3 +80,20 @@ async def test_key_never_logged(serve, api_key, caplog):
         text = caplog.text + repr(app.state.server) + (await client.get("/metrics")).text
     assert "rejected" in caplog.text  # refusals are logged ...
     assert api_key not in text and "wrong-key-zz9" not in text  # ... without any key
+
+
+async def test_resolved_profile_needs_the_key(serve, profile_text, api_key, tmp_path, monkeypatch):
+    secret_dir = tmp_path / "secret-dir-7q2"
+    monkeypatch.setenv("OE_TEST_SINK_DIR", str(secret_dir))
+    text = profile_text().replace('sinks: [{type: "null"}]', 'sinks: [{type: file, path: "${OE_TEST_SINK_DIR}/out.bin"}]')
+    async with serve(text) as (client, _):
+        for name in ("testpool", "paranoid"):  # served (from a file) and shipped
+            refused = await client.get(f"/profiles/{name}")
+            assert refused.status_code == 401 and refused.headers["www-authenticate"] == "Bearer"
+            assert "secret-dir-7q2" not in refused.text and "resolved profile" in refused.json()["message"]
+        shown = await client.get("/profiles/testpool", headers={"X-API-Key": api_key})
+        assert shown.status_code == 200 and shown.json()["profile"]["sinks"][0]["path"] == f"{secret_dir}/out.bin"
+        listing = await client.get("/profiles")
+        assert listing.status_code == 200 and "secret-dir-7q2" not in listing.text  # summaries stay open
+    async with serve(text, key=None) as (client, _):
+        assert (await client.get("/profiles/testpool")).status_code == 403
