@@ -14,22 +14,33 @@ def render_status(status) -> "object":
     from rich.text import Text
 
     head = Text(
-        f"mode {status.mode}: credited {status.credited_bits:,.0f} bits in, {status.drawn_bits:,.0f} drawn, "
-        f"balance {status.balance_bits:,.0f} bits; {status.mixed_bytes:,} bytes mixed, "
+        f"mode {status.mode}: credited {status.credited_bits:,.0f} bits in = {status.balance_bits:,.0f} buffered "
+        f"+ {status.hashed_bits:,.0f} hashed + {status.dropped_bits:,.0f} dropped; "
+        f"{status.drawn_bits:,.0f} behind {status.full_entropy_blocks:,} full-entropy blocks "
+        f"({_per_block(status)}); {status.mixed_bytes:,} bytes mixed, {status.buffered_bytes:,} buffered, "
         f"{status.output_bytes:,} bytes out ({status.blocks:,} blocks)"
+        + ("" if status.seeded or status.mode != "sha256" else "; waiting for its first 256 credited bits")
     )
     table = Table(title_justify="left")
     for column in ("source", "weight", "health", "health failures", "last failure", "collect failures",
-                   "bytes", "credited bits", "min-entropy", "last collect"):
+                   "bytes", "credited bits", "buffered", "min-entropy", "last collect"):
         table.add_column(column, justify="left" if column in ("source", "health", "last failure") else "right")
     for s in status.sources:
         style = {"healthy": "green", "startup": "cyan", "quarantined": "red"}.get(s.health, "")
         table.add_row(
             s.name + ("" if s.physical else " (reference)"), f"{s.weight:g}", f"[{style}]{s.health}[/]",
             str(s.health_failures), s.last_health_failure or "-", str(s.failures), f"{s.total_bytes:,}",
-            f"{s.credited_bits:,.0f}", f"{s.last_min_entropy:.2f}", f"{s.last_collect_time * 1000:.1f} ms",
+            f"{s.credited_bits:,.0f}", f"{s.buffered_bytes:,} B / {s.buffered_bits:,.0f} bits",
+            f"{s.last_min_entropy:.2f}", f"{s.last_collect_time * 1000:.1f} ms",
         )
     return Group(head, table)
+
+
+def _per_block(status) -> str:
+    """The invariant a reader checks: credit behind each released full-entropy block."""
+    if not status.full_entropy_blocks:
+        return "none released"
+    return f"{status.drawn_bits / status.full_entropy_blocks:,.0f} bits per block, >= 320 required"
 
 
 @click.command("pool")
@@ -40,6 +51,10 @@ def render_status(status) -> "object":
 def pool_command(profile: str, rounds: int, as_json: bool) -> None:
     """Run PROFILE for a few rounds (output discarded) and show the pool's status:
     per-source SP 800-90B health, failures, quarantine, credits and entropy balance.
+
+    Credit travels with the bytes that carry it: every credited bit is either still
+    buffered (with its bytes), hashed into the state, or dropped with bytes a full
+    buffer let go; full-entropy blocks and DRBG seeds each hashed >= 320 of them.
 
     \b
     Examples:

@@ -147,9 +147,12 @@ def test_reference_sources_never_back_full_entropy_output():
         pool.get_random_bytes(32)
 
 
-def test_paranoid_is_full_entropy_without_os_randomness():
+def test_paranoid_is_full_entropy_without_os_randomness_from_diverse_physical_sources():
     p = load_profile("paranoid")
     assert p.pool.mode == "full_entropy" and p.pool.os_random is False
+    classes = [spec.source_class for spec in p.sources]
+    assert all(cls.info.physical for cls in classes) and len(classes) >= 5
+    assert len({cls.info.category for cls in classes}) >= 4
 
 
 def test_full_entropy_run_emits_only_credited_bytes():

@@ -49,3 +49,20 @@ def test_a_fixed_seed_generator_fails_its_health_tests_on_the_second_round():
     assert results[1].status is Status.QUARANTINED and "repeated_block" in results[1].error
     assert status.sources[0].credited_bits == results[0].credited_bits
     assert "repeated_block" in status.sources[0].last_health_failure
+
+
+def test_a_quarantined_source_slows_full_entropy_output_but_never_stops_it():
+    text = (
+        "name: f\nsources:\n"
+        "  - {name: 'oe_test_sources:UniformSource', samples: 4096}\n"
+        "  - {name: 'oe_test_sources:StuckSource', samples: 4096, weight: 10}\n"
+        "pool: {mode: full_entropy, os_random: false, input_per_block: 64}\n"
+        "sinks: [{type: 'null'}]\nrun: {rounds: 4, bytes_per_round: 4096}\n"
+    )
+    with Harvest(load_profile_text(text)) as harvest:
+        results = list(harvest.rounds())
+        status = harvest.pool.status()
+    assert sum(r.bytes_out for r in results[1:]) > 0
+    stuck = next(s for s in status.sources if "Stuck" in s.name)
+    assert stuck.health == "quarantined" and stuck.credited_bits == 0 and stuck.total_bytes == 0
+    assert status.drawn_bits >= 320 * status.full_entropy_blocks and harvest.pool.ledger().balanced
