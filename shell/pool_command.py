@@ -14,7 +14,8 @@ def render_status(status) -> "object":
     from rich.text import Text
 
     head = Text(
-        f"mode {status.mode}: credited {status.credited_bits:,.0f} bits in = {status.balance_bits:,.0f} buffered "
+        f"mode {status.mode}: balance {status.balance_bits:,.0f} bits; credited {status.credited_bits:,.0f} bits in "
+        f"= {status.balance_bits:,.0f} buffered "
         f"+ {status.hashed_bits:,.0f} hashed + {status.dropped_bits:,.0f} dropped; "
         f"{status.drawn_bits:,.0f} behind {status.full_entropy_blocks:,} full-entropy blocks "
         f"({_per_block(status)}); {status.mixed_bytes:,} bytes mixed, {status.buffered_bytes:,} buffered, "
