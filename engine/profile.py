@@ -17,6 +17,7 @@ Loading YAML (with ``extends``, ``${VAR}`` and line/column errors) is in loader.
 
 from __future__ import annotations
 
+import ipaddress
 from functools import cached_property
 from typing import Any, Literal
 
@@ -192,6 +193,25 @@ class ServerSpec(StrictModel):
     timeout: Duration = Field(2.0, gt=0, le=60, description="longest a request waits for output before a 503")
     rate_limit: RateLimitSpec = Field(default_factory=RateLimitSpec, description="per-client rate limits")
     cors_origins: list[str] = Field(default_factory=list, description="origins allowed by CORS; empty: CORS off")
+    trusted_proxies: list[str] = Field(
+        default_factory=list,
+        description="reverse proxies (addresses or networks, e.g. 10.0.0.2, 10.0.0.0/8) whose X-Forwarded-For "
+        "names the client; empty: forwarded headers are ignored",
+    )
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _proxy_networks(cls, values: list[str]) -> list[str]:
+        for index, value in enumerate(values):
+            try:
+                ipaddress.ip_network(value, strict=False)
+            except ValueError:
+                raise PydanticCustomError(
+                    "trusted_proxy",
+                    "'{value}' is not an IP address or network (e.g. 10.0.0.2, ::1 or 10.0.0.0/8)",
+                    {"value": value, "field": str(index)},
+                ) from None
+        return values
 
 
 class Profile(StrictModel):

@@ -44,7 +44,7 @@ def serve(shell, host: str, port: int, api_key_env: str | None) -> None:
         raise click.UsageError(f"already serving at {shell.service.url}; 'stop' it first")
     profile = shell.session.require().profile
     app = create_app(Settings(profiles=(profile,), api_key_env=api_key_env))
-    server = uvicorn.Server(uvicorn.Config(app, host=host, port=port, log_level="warning"))
+    server = uvicorn.Server(uvicorn.Config(app, host=host, port=port, log_level="warning", proxy_headers=False))
     thread = threading.Thread(target=server.run, name="oe-shell-serve", daemon=True)
     thread.start()
     deadline = time.monotonic() + START_TIMEOUT_S

@@ -175,3 +175,11 @@ def test_later_sections_fields(section, good, bad, fragment):
     load(head + f"{section} {good}\n")
     message = error_of(head + f"{section} {bad}\n")
     assert fragment in message, message
+
+
+def test_server_trusted_proxies_are_addresses_or_networks():
+    base = "name: d\nsources: [{name: clock_jitter}]\nserver:\n  trusted_proxies: "
+    assert load_profile_text(base + "[10.0.0.0/8, '::1']\n").server.trusted_proxies == ["10.0.0.0/8", "::1"]
+    assert load_profile_text("name: d\nsources: [{name: clock_jitter}]\n").server.trusted_proxies == []
+    with pytest.raises(ProfileError, match=r"<profile>:4:33: server.trusted_proxies\[1\]: 'nope' is not an IP address"):
+        load_profile_text(base + "[10.0.0.0/8, nope]\n")
