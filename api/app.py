@@ -77,6 +77,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 state.refs[pool.name] = ref
             log.info("serving %s; API key %s", ", ".join(state.pools), "configured" if api_key.enabled else "not set")
             app.state.server = state
+            metrics.watch(state)
             yield
         finally:
             for pool in list(state.pools.values()):
@@ -91,7 +92,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.add_middleware(CORSMiddleware, allow_origins=spec.cors_origins, allow_methods=["GET", "POST"],
                            allow_headers=["Authorization", "X-API-Key", "Content-Type"])
     app.add_middleware(BodyLimitMiddleware)
-    app.add_middleware(MetricsMiddleware, metrics=metrics)
+    app.add_middleware(MetricsMiddleware, metrics=metrics, plain_paths=frozenset(r.path for r in FAST_ROUTES))
     if proxies:
         app.add_middleware(ForwardedMiddleware, networks=proxies)
     return app

@@ -1,9 +1,18 @@
-"""Prometheus metrics: request counts and latencies per route, plus the pools' state.
+"""Prometheus metrics (``prometheus_client``): requests per route, the pools' state, the process.
 
-    MetricsMiddleware   pure ASGI (no per-request task or body copy): times each request
-                        and counts it under its route template (``/profiles/{name}``), so
-                        label values stay few; unmatched paths count as ``<unmatched>``
-    Metrics.render      the text exposition format (version 0.0.4)
+    Metrics              one app's metrics in its own ``CollectorRegistry``: two apps in
+                         one process (tests, the shell's ``serve``) never share a series
+    MetricsMiddleware    pure ASGI (no per-request task or body copy): times each request
+                         and counts it under its route template (``/profiles/{name}``)
+    Metrics.render       the exposition the scraper asked for (``Accept``): Prometheus
+                         text 0.0.4 by default, OpenMetrics on request
+
+Label values come from fixed sets, so no request can add a series (a made-up method or
+path once added one per request: 2,000 requests grew ``/metrics`` from 5.9 KB to 161 KB):
+
+    route    a route template of the app, or ``<unmatched>`` for every other path
+    method   one of METHODS, or ``other``
+    status   the status the app sent (the app's own, short list of codes)
 
 Series (``profile`` and ``source`` labels as in the profile):
     oe_http_requests_total{route,method,status}        counter
@@ -16,97 +25,117 @@ Series (``profile`` and ``source`` labels as in the profile):
     oe_source_health_failures_total{profile,source}    counter: SP 800-90B test failures
     oe_source_healthy{profile,source}                  gauge 1/0
     oe_rate_limited_total                              counter: 429s
+    process_* and python_info                          prometheus_client's process and
+                                                       platform collectors
+
+The pool series are read at scrape time (``pool.status()`` takes the pool's lock, so
+``render`` runs in a worker thread); the request series are updated on the event loop.
 """
 
 from __future__ import annotations
 
 import time
-from collections import defaultdict
+
+from prometheus_client import CollectorRegistry, Counter, Histogram, PlatformCollector, ProcessCollector
+from prometheus_client.exposition import choose_encoder
+from prometheus_client.metrics_core import CounterMetricFamily, GaugeMetricFamily
 
 #: Histogram bucket bounds in seconds: sub-millisecond handlers up to the 2 s default timeout.
 BUCKETS = (0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0)
 UNMATCHED = "<unmatched>"
+#: The request methods of RFC 9110 (section 9) and PATCH (RFC 5789); anything else is "other".
+METHODS = frozenset({"CONNECT", "DELETE", "GET", "HEAD", "OPTIONS", "PATCH", "POST", "PUT", "TRACE"})
+OTHER_METHOD = "other"
+
+PER_POOL = (  # name, kind, help, value of (ServedPool, PoolStatus)
+    ("oe_bytes_served", "counter", "random bytes sent to clients", lambda p, s: p.bytes_served),
+    ("oe_rounds", "counter", "harvest rounds completed", lambda p, s: p.rounds),
+    ("oe_pool_credited_bits", "counter", "entropy credited to the pool", lambda p, s: s.credited_bits),
+    ("oe_pool_drawn_bits", "counter", "credit debited by full-entropy output", lambda p, s: s.drawn_bits),
+    ("oe_pool_balance_bits", "gauge", "credited entropy available now", lambda p, s: s.balance_bits),
+    ("oe_pool_output_bytes", "counter", "bytes the pool has produced", lambda p, s: s.output_bytes),
+    ("oe_pool_buffered_output_bytes", "gauge", "output generated ahead of requests", lambda p, s: len(p.buffer)),
+)
+PER_SOURCE = (  # name, kind, help, value of SourceState
+    ("oe_source_credited_bits", "counter", "entropy credited per source", lambda s: s.credited_bits),
+    ("oe_source_health_failures", "counter", "SP 800-90B health-test failures", lambda s: s.health_failures),
+    ("oe_source_healthy", "gauge", "1 when the source's last collect was healthy", lambda s: int(s.healthy)),
+)
+_FAMILY = {"counter": CounterMetricFamily, "gauge": GaugeMetricFamily}
+
+
+class _PoolCollector:
+    """The served pools' series, read from ``state`` (a ServerState) at scrape time."""
+
+    def __init__(self) -> None:
+        self.state = None
+
+    def describe(self) -> list:
+        return []  # nothing to check at registration; the series exist only while serving
+
+    def collect(self):
+        state = self.state
+        if state is None:
+            return
+        pools = [(pool, pool.pool.status()) for pool in list(state.pools.values())]
+        for name, kind, text, value in PER_POOL:
+            family = _FAMILY[kind](name, text, labels=("profile",))
+            for pool, status in pools:
+                family.add_metric((pool.name,), value(pool, status))
+            yield family
+        for name, kind, text, value in PER_SOURCE:
+            family = _FAMILY[kind](name, text, labels=("profile", "source"))
+            for pool, status in pools:
+                for source in status.sources:
+                    family.add_metric((pool.name, source.name), value(source))
+            yield family
+        yield CounterMetricFamily("oe_rate_limited", "requests refused by a rate limit (429)", value=state.rates.limited)
 
 
 class Metrics:
     def __init__(self) -> None:
-        self.requests: dict[tuple[str, str, int], int] = defaultdict(int)
-        self.latency: dict[str, list[float]] = {}  # route -> bucket counts..., sum, count
+        self.registry = CollectorRegistry()
+        self.requests = Counter("oe_http_requests", "HTTP requests by route template, method and status",
+                                ("route", "method", "status"), registry=self.registry)
+        self.latency = Histogram("oe_http_request_duration_seconds", "HTTP request latency by route template",
+                                 ("route",), buckets=BUCKETS, registry=self.registry)
+        ProcessCollector(registry=self.registry)
+        PlatformCollector(registry=self.registry)
+        self._pools = _PoolCollector()
+        self.registry.register(self._pools)
+        # (route, method, status) -> (counter, histogram) children: labels() costs a lock and
+        # a dict build per call; the key set is bounded by the fixed label values
+        self._children: dict[tuple[str, str, int], tuple] = {}
+
+    def watch(self, state) -> None:
+        """Report ``state``'s pools (a ServerState) from now on."""
+        self._pools.state = state
 
     def observe(self, route: str, method: str, status: int, seconds: float) -> None:
-        self.requests[(route, method, status)] += 1
-        row = self.latency.get(route)
-        if row is None:
-            row = self.latency[route] = [0.0] * (len(BUCKETS) + 2)
-        for i, bound in enumerate(BUCKETS):
-            if seconds <= bound:
-                row[i] += 1
-                break
-        row[-2] += seconds
-        row[-1] += 1
+        key = (route, method if method in METHODS else OTHER_METHOD, status)
+        children = self._children.get(key)
+        if children is None:
+            children = self._children[key] = (self.requests.labels(key[0], key[1], str(status)),
+                                              self.latency.labels(route))
+        children[0].inc()
+        children[1].observe(seconds)
 
-    def render(self, pools: list[tuple[object, object]], rate_limited: int) -> str:
-        """``pools``: (ServedPool, PoolStatus) pairs."""
-        out: list[str] = []
-        add = out.append
-        _head(add, "oe_http_requests_total", "counter", "HTTP requests by route template, method and status")
-        for (route, method, status), count in sorted(self.requests.items()):
-            add(f'oe_http_requests_total{{route="{_esc(route)}",method="{method}",status="{status}"}} {count}')
-        _head(add, "oe_http_request_duration_seconds", "histogram", "HTTP request latency by route template")
-        for route, row in sorted(self.latency.items()):
-            label = f'route="{_esc(route)}"'
-            running = 0.0
-            for bound, count in zip(BUCKETS, row):
-                running += count
-                add(f'oe_http_request_duration_seconds_bucket{{{label},le="{bound:g}"}} {running:g}')
-            add(f'oe_http_request_duration_seconds_bucket{{{label},le="+Inf"}} {row[-1]:g}')
-            add(f"oe_http_request_duration_seconds_sum{{{label}}} {row[-2]:.6f}")
-            add(f"oe_http_request_duration_seconds_count{{{label}}} {row[-1]:g}")
-        per_pool = [
-            ("oe_bytes_served_total", "counter", "random bytes sent to clients", lambda p, s: p.bytes_served),
-            ("oe_rounds_total", "counter", "harvest rounds completed", lambda p, s: p.rounds),
-            ("oe_pool_credited_bits_total", "counter", "entropy credited to the pool", lambda p, s: s.credited_bits),
-            ("oe_pool_drawn_bits_total", "counter", "credit debited by full-entropy output", lambda p, s: s.drawn_bits),
-            ("oe_pool_balance_bits", "gauge", "credited entropy available now", lambda p, s: s.balance_bits),
-            ("oe_pool_output_bytes_total", "counter", "bytes the pool has produced", lambda p, s: s.output_bytes),
-            ("oe_pool_buffered_output_bytes", "gauge", "output generated ahead of requests", lambda p, s: len(p.buffer)),
-        ]
-        for name, kind, text, value in per_pool:
-            _head(add, name, kind, text)
-            for pool, status in pools:
-                add(f'{name}{{profile="{_esc(pool.name)}"}} {_num(value(pool, status))}')
-        per_source = [
-            ("oe_source_credited_bits_total", "counter", "entropy credited per source", lambda s: s.credited_bits),
-            ("oe_source_health_failures_total", "counter", "SP 800-90B health-test failures", lambda s: s.health_failures),
-            ("oe_source_healthy", "gauge", "1 when the source's last collect was healthy", lambda s: int(s.healthy)),
-        ]
-        for name, kind, text, value in per_source:
-            _head(add, name, kind, text)
-            for pool, status in pools:
-                for source in status.sources:
-                    add(f'{name}{{profile="{_esc(pool.name)}",source="{_esc(source.name)}"}} {_num(value(source))}')
-        _head(add, "oe_rate_limited_total", "counter", "requests refused by a rate limit (429)")
-        add(f"oe_rate_limited_total {rate_limited}")
-        return "\n".join(out) + "\n"
-
-
-def _head(add, name: str, kind: str, text: str) -> None:
-    add(f"# HELP {name} {text}")
-    add(f"# TYPE {name} {kind}")
-
-
-def _esc(value: str) -> str:
-    return value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
-
-
-def _num(value: float) -> str:
-    return str(value) if isinstance(value, int) else f"{value:.6g}"
+    def render(self, accept: str | None = None) -> tuple[bytes, str]:
+        """(body, content type) in the format ``accept`` asks for. Blocks on the pools'
+        locks: call it in a worker thread."""
+        encode, content_type = choose_encoder(accept or "")
+        return encode(self.registry), content_type
 
 
 class MetricsMiddleware:
-    def __init__(self, app, metrics: Metrics):
+    """``plain_paths``: paths of plain Starlette routes without parameters (FastAPI's routes
+    put themselves in the scope; a plain route only its endpoint, so its path is taken
+    from the request, but only when it is one of these)."""
+
+    def __init__(self, app, metrics: Metrics, plain_paths: frozenset[str] = frozenset()):
         self.app = app
         self.metrics = metrics
+        self.plain_paths = plain_paths
 
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http":
@@ -122,6 +151,8 @@ class MetricsMiddleware:
         try:
             await self.app(scope, receive, send_status)
         finally:
-            route = scope.get("route")  # FastAPI routes set it; plain Starlette routes set "endpoint"
-            path = getattr(route, "path", None) or (scope["path"] if "endpoint" in scope else UNMATCHED)
-            self.metrics.observe(path, scope["method"], status_box[0], time.perf_counter() - started)
+            # the router puts the matched route (full or method-only match) in the scope
+            route = getattr(scope.get("route"), "path", None)
+            if route is None:
+                route = scope["path"] if "endpoint" in scope and scope["path"] in self.plain_paths else UNMATCHED
+            self.metrics.observe(route, scope["method"], status_box[0], time.perf_counter() - started)

@@ -58,7 +58,7 @@ async def test_requests_over_the_limit_get_429_with_retry_after(serve, profile_t
         assert refused.json()["success"] is False and "rate limit" in refused.json()["message"]
         assert int(refused.headers["retry-after"]) >= 1
         assert (await client.get("/health")).status_code == 200  # health is never limited
-        assert "oe_rate_limited_total 1" in (await client.get("/metrics")).text
+        assert "\noe_rate_limited_total 1.0\n" in (await client.get("/metrics")).text
 
 
 @pytest.mark.anyio
