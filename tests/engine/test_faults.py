@@ -66,3 +66,16 @@ def test_a_quarantined_source_slows_full_entropy_output_but_never_stops_it():
     stuck = next(s for s in status.sources if "Stuck" in s.name)
     assert stuck.health == "quarantined" and stuck.credited_bits == 0 and stuck.total_bytes == 0
     assert status.drawn_bits >= 320 * status.full_entropy_blocks and harvest.pool.ledger().balanced
+
+
+@pytest.mark.parametrize("period", [256, 3])
+def test_predictable_patterns_earn_a_few_percent_of_their_declared_h_at_most(period):
+    """Before: a byte counter and a period-3 pattern were credited the full declared
+    H (4 bits a byte here): MCV and Markov see a flat histogram and busy bits. Now the
+    counter passes the health tests but the online estimate (deflate bound) sees it; the
+    period-3 pattern fails the adaptive proportion test outright."""
+    results, status = run_source("PatternSource", rounds=4, samples=4000, extra=f", params: {{period: {period}}}")
+    samples = sum(s.samples for s in results)
+    assert status.credited_bits <= 0.05 * 4.0 * samples
+    if period == 256:
+        assert sum(s.ok for s in results) >= 3  # fresh blocks every round, no health failure

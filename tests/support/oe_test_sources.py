@@ -136,3 +136,28 @@ class FixedSeedSource(EntropySource):
 
     def collect(self, n, deadline_ns):
         return np.random.default_rng(1234).integers(0, 256, n, dtype=np.uint8)
+
+
+class PatternParams(SourceParams):
+    period: int = 256  # 256: a byte counter 0..255; 3: the pattern 0x17 0xA5 0x3C
+
+
+class PatternSource(EntropySource):
+    """Deterministic bytes that look uniform to a histogram: a counter (period 256) or a
+    short period, continuing across collects so no two blocks are the same."""
+
+    info = _info("pattern")
+    Params = PatternParams
+    default_stages = ({"type": "raw"},)
+    declared_min_entropy = 4.0
+
+    def __init__(self, params=None):
+        super().__init__(params)
+        self._next = 0
+
+    def collect(self, n, deadline_ns):
+        period = self.params.period
+        cycle = np.arange(256, dtype=np.uint8) if period == 256 else np.array([0x17, 0xA5, 0x3C], np.uint8)[:period]
+        out = cycle[(self._next + np.arange(n)) % period]
+        self._next += n
+        return out
