@@ -21,7 +21,6 @@ its source's deadline plus the collector's grace.
 
 from __future__ import annotations
 
-import math
 import time
 from dataclasses import dataclass, replace
 from datetime import datetime, timezone
@@ -30,10 +29,8 @@ from typing import Any
 from dask.task_spec import DataNode, GraphNode, Task, TaskRef
 
 from openentropy.pipelines.conditioners import as_bytes
-from openentropy.pipelines.estimates import online_min_entropy, shannon
-from openentropy.pipelines.estimators import assess
 
-from .health import HealthState
+from .credit_policy import judge
 from .outcome import CollectOutcome, SourceRound, Status
 from .profile import Profile, SourceSpec
 from .runtime import Runtime
@@ -79,47 +76,8 @@ def _apply_stage(stage: Any, outcome: CollectOutcome) -> CollectOutcome:
 
 
 def _health(runtime: Runtime, spec: SourceSpec, raw: CollectOutcome) -> CollectOutcome:
-    """Health-test this round's canonical symbols; estimate and cap the credit they earn.
-
-    The canonical symbols are the source's own extraction stages applied to the raw
-    samples (``SourceSpec.canonical_stages``: e.g. a timing source's deltas), whatever
-    stages the profile gives the source: a profile's stages decide which bytes are
-    mixed, never what is tested or credited. The monitor also fails a raw block that
-    repeats an earlier one (health.py, ``RepeatedBlockTest``).
-
-    Credit, on the accepted symbols: the smallest of the round's min-entropy estimate
-    per byte x their bytes (``health.estimate``: the online estimate, or the full
-    SP 800-90B assessment); H x symbols, where H is the min-entropy per symbol (per raw
-    sample) the health tests assume; and credit_cap x symbols. Nothing is mixed here.
-    """
-    if raw.status is not Status.OK:
-        return raw
-    symbols = raw.data
-    try:
-        for stage in spec.canonical_stages():
-            symbols = stage.apply(symbols)
-    except Exception as error:  # a source whose own stages fail on its data has failed
-        return raw.failed(Status.FAILED, f"canonical stages: {type(error).__name__}: {error}")
-    if len(symbols) == 0:
-        return raw.failed(Status.EMPTY, "no symbols left after its stages")
-    monitor = runtime.monitors[spec.name]
-    verdict = monitor.check(symbols, raw=raw.data)
-    state = verdict.state.value
-    if verdict.failure is not None:
-        failure = verdict.failure
-        return replace(raw.failed(Status.QUARANTINED, f"{failure.test} test failed at symbol {failure.sample}"),
-                       health=state)
-    if verdict.state is HealthState.QUARANTINED:
-        return replace(raw.failed(Status.QUARANTINED, "quarantined: waiting for its retest"), health=state)
-    if len(verdict.accepted) == 0:
-        return replace(raw.failed(Status.STARTUP, "start-up health tests in progress"), health=state)
-    accepted = verdict.accepted
-    data = as_bytes(accepted)
-    h_min = assess(data, 8).min_entropy if spec.health.estimate == "sp800_90b" else online_min_entropy(data)
-    per_symbol = min(monitor.h, spec.health.credit_cap if spec.health.credit_cap is not None else math.inf)
-    counted = min(len(accepted), raw.samples or len(raw.data))  # never more symbols than raw samples
-    credit = min(h_min * len(data), per_symbol * counted)
-    return replace(raw, data=accepted, health=state, shannon=shannon(data), min_entropy=h_min, credit_bits=credit)
+    """Health tests and credit on the source's canonical symbols (credit_policy.judge)."""
+    return judge(spec, runtime.monitors[spec.name], raw)
 
 
 def _health_fields(runtime: Runtime, name: str) -> dict:

@@ -22,7 +22,6 @@ from dataclasses import asdict, dataclass, field
 import numpy as np
 from pydantic import ValidationError
 
-from openentropy.pipelines.conditioners import as_bytes
 from openentropy.pipelines.estimates import mcv_min_entropy, shannon
 from openentropy.pipelines.estimators import assess
 from openentropy.sources.base import EntropySource
@@ -30,6 +29,7 @@ from openentropy.sources.registry import get_source_class, source_names
 
 from .collector import Collector
 from .errors import ProfileError
+from .extract import extract_bytes
 from .loader import error_lines
 from .outcome import CollectOutcome, Status
 from .profile import SourceSpec
@@ -131,10 +131,7 @@ def collect_extracted(
     outcome = Collector(source, name).collect(samples, time.monotonic_ns() + int(deadline_s * 1e9))
     if outcome.status is not Status.OK:
         return outcome, np.empty(0, np.uint8), source.uses_native
-    data = outcome.data
-    for stage in spec.extraction_stages():
-        data = stage.apply(data)
-    return outcome, as_bytes(data), source.uses_native
+    return outcome, extract_bytes(spec.extraction_stages(), outcome.data), source.uses_native
 
 
 def probe_source(name: str, samples: int = 20_000, deadline_s: float = 2.0, params: dict | None = None) -> ProbeResult:
