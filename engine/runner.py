@@ -20,6 +20,8 @@ from concurrent.futures import ThreadPoolExecutor
 
 import dask.threaded
 
+from openentropy.pipelines.sinks import bytes_delivered
+
 from .compiler import POOL_KEY, PoolRound, RoundContext, compile_profile, graph_for_round, sink_keys
 from .errors import EntropyTimeoutError
 from .outcome import RoundResult, RunSummary
@@ -106,14 +108,19 @@ def run(
     stop: threading.Event | None = None,
     on_round: Callable[[RoundResult], None] | None = None,
 ) -> RunSummary:
-    """Run ``profile`` to completion (or until ``stop``); returns the totals."""
+    """Run ``profile`` to completion (or until ``stop``); returns the totals, whose
+    ``bytes_out`` is what the closed sinks hold (``bytes_delivered``)."""
     summary = RunSummary(profile.name)
     started = time.monotonic()
     with Harvest(profile) as harvest:
+        sinks = list(harvest.runtime.sinks)
         for result in harvest.rounds(stop):
             summary.add(result)
             if on_round is not None:
                 on_round(result)
+    delivered = bytes_delivered(sinks)
+    if delivered is not None:
+        summary.bytes_out = delivered
     if stop is not None and stop.is_set():
         summary.stopped_by = "stop"
     summary.duration_s = time.monotonic() - started

@@ -67,13 +67,20 @@ def drive_rounds(harvest, summary, progress, stop: threading.Event) -> int:
     Adds every round to ``summary`` (and sets its ``stopped_by`` and duration), reports
     sink and stall errors, and returns the exit status: 0, ``EXIT_RUNTIME`` or
     ``EXIT_INTERRUPTED``. The harvest itself (its pool) stays usable afterwards.
+
+    Once the sinks are closed, ``summary.bytes_out`` is what they hold
+    (``bytes_delivered``), not the rounds' sum: a round stopped by a full disk wrote
+    part of its bytes, and the summary must count exactly the bytes on disk.
     """
     from openentropy.engine.errors import EntropyTimeoutError, SinkError
+    from openentropy.pipelines.sinks import bytes_delivered
 
     exit_code = 0
+    sinks = []
     try:
         with progress:
             harvest.runtime.open_sinks()
+            sinks = list(harvest.runtime.sinks)
             for result in harvest.rounds(stop):
                 summary.add(result)
                 progress.update(result, summary)
@@ -91,6 +98,9 @@ def drive_rounds(harvest, summary, progress, stop: threading.Event) -> int:
         for problem in harvest.runtime.close_sinks():
             report_error(Exception(problem))
             exit_code = exit_code or EXIT_RUNTIME
+        delivered = bytes_delivered(sinks)
+        if delivered is not None:
+            summary.bytes_out = delivered
     if stop.is_set():
         summary.stopped_by, exit_code = "interrupted", EXIT_INTERRUPTED
     summary.duration_s = progress.elapsed()
