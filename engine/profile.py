@@ -48,7 +48,7 @@ class HealthSpec(StrictModel):
     backoff: Duration = Field(1.0, gt=0, le=3600, description="first quarantine back-off; doubles per failure")
     estimate: Literal["online", "sp800_90b"] = Field(
         "online",
-        description="per-round min-entropy estimate for crediting: online = min(MCV, Markov); "
+        description="per-round min-entropy estimate for crediting: online = min(MCV, Markov, deflate bound); "
         "sp800_90b = all ten SP 800-90B estimators (slower: ~0.3 s per 20k symbols)",
     )
 
