@@ -19,6 +19,7 @@ Parameters are parsed here, not by FastAPI, so that a bad one gives ANU's shape 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -41,22 +42,29 @@ class AnuRequest:
         return self.length * {"uint8": 1, "uint16": 2}.get(self.type, self.size)
 
 
+#: A decimal integer as a query value: digits, optionally after a minus sign, nothing
+#: else (Python's ``int`` would also take "+5", " 5 " and "1_000"). 20 digits hold every
+#: int64, so a longer value is out of any range here before it is parsed.
+_DECIMAL_INTEGER = re.compile(r"-?[0-9]{1,20}")
+
+
 def parse_int(name: str, raw: str | None, low: int, high: int, default: int | None = None) -> int:
-    if raw is None or raw == "":
+    """``raw`` as an integer in [low, high]; absent (None) gives ``default``, or a 400 when
+    there is none. Present but empty or not a decimal integer is a 400 too."""
+    if raw is None:
         if default is None:
             raise bad_parameter(name, f"an integer from {low} to {high}; it is required", None)
         return default
-    try:
-        value = int(raw, 10)
-    except ValueError:
-        raise bad_parameter(name, f"an integer from {low} to {high}", raw) from None
+    if not _DECIMAL_INTEGER.fullmatch(raw):
+        raise bad_parameter(name, f"an integer from {low} to {high}", raw)
+    value = int(raw)
     if not low <= value <= high:
         raise bad_parameter(name, f"an integer from {low} to {high}", value)
     return value
 
 
 def parse_request(length: str | None, type_: str | None, size: str | None) -> AnuRequest:
-    kind = type_ or "uint8"
+    kind = "uint8" if type_ is None else type_
     if kind not in TYPES:
         raise bad_parameter("type", "one of " + ", ".join(TYPES), kind)
     count = parse_int("length", length, 1, MAX_LENGTH)

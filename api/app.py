@@ -24,7 +24,7 @@ import anyio.to_thread
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
-from . import errors
+from . import errors, openapi
 from .bodies import BodyLimitMiddleware
 from .feeder import READY_TIMEOUT_S, ServedPool
 from .metrics import Metrics, MetricsMiddleware
@@ -84,10 +84,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 await anyio.to_thread.run_sync(pool.stop)
 
     app = FastAPI(title="openentropy", description=DESCRIPTION, version="0.1.0", lifespan=lifespan)
-    errors.install(app)
     app.router.routes.extend(FAST_ROUTES)  # matched before the documented ANU routes below
-    for router in (anu_router, bytes_router, status_router, events_router, metrics_router, profiles_router):
+    routers = (anu_router, bytes_router, status_router, events_router, metrics_router, profiles_router)
+    for router in routers:
         app.include_router(router)
+    errors.install(app, routes=[*FAST_ROUTES, *(route for router in routers for route in router.routes)])
+    openapi.install(app)
     if spec.cors_origins:
         app.add_middleware(CORSMiddleware, allow_origins=spec.cors_origins, allow_methods=["GET", "POST"],
                            allow_headers=["Authorization", "X-API-Key", "Content-Type"])

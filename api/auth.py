@@ -1,7 +1,9 @@
 """API-key checks for control and raw-data operations.
 
-Which routes: loading or reloading a profile (``/profiles``), raw output
-(``conditioning=raw``), per-source raw bytes. All others are open.
+Which routes: loading or reloading a profile and showing a resolved one
+(``/profiles``), raw output (``conditioning=raw``), per-source raw bytes. All others
+are open. The ``/profiles`` operations declare ``NEEDS_KEY`` in the OpenAPI document
+(raw output cannot: it depends on a parameter's value).
 
     no key configured   403: the operation is disabled (and the message says how to enable it)
     key missing/wrong   401 with ``WWW-Authenticate: Bearer``
@@ -22,6 +24,14 @@ from .errors import ApiError
 from .settings import ApiKey
 
 log = logging.getLogger("openentropy.api")
+
+#: OpenAPI security schemes: the two ways to present the key (openapi.py adds them).
+SECURITY_SCHEMES = {
+    "bearer": {"type": "http", "scheme": "bearer", "description": "Authorization: Bearer KEY"},
+    "apiKey": {"type": "apiKey", "in": "header", "name": "X-API-Key", "description": "X-API-Key: KEY"},
+}
+#: ``openapi_extra`` of an operation that needs the key (either scheme will do).
+NEEDS_KEY = {"security": [{"bearer": []}, {"apiKey": []}]}
 
 
 def presented_key(request: Request) -> str | None:

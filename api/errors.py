@@ -1,22 +1,26 @@
 """Error responses: every failure is JSON ``{"success": false, "message": ...}``, like ANU's.
 
     ApiError(status, message, retry_after=None)   raised by routes and dependencies
-    install(app)                                   maps ApiError, validation errors and
+    install(app, routes)                           maps ApiError, validation errors and
                                                    Starlette's HTTP errors to that shape
 
 400 bad parameter (the message names it and its allowed range), 401/403 auth, 404 unknown
-route or profile, 413 request larger than ``server.max_bytes``, 429 rate limit (with
-Retry-After), 503 the pool could not deliver in time (with Retry-After).
+route or profile, 405 method not allowed (``Allow`` lists every method the path takes,
+across all its routes: the router's own 405 names only the first route's), 413 request
+larger than ``server.max_bytes`` or a body over the cap (bodies.py), 429 rate limit
+(with Retry-After), 503 the pool could not deliver in time (with Retry-After).
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import BaseRoute, Match
 
 
 class ApiError(Exception):
@@ -49,11 +53,29 @@ async def _validation_error(request: Request, error: RequestValidationError) -> 
     return error_response(400, "; ".join(parts) or "invalid request")
 
 
-async def _http_error(request: Request, error: StarletteHTTPException) -> JSONResponse:
-    return error_response(error.status_code, str(error.detail), getattr(error, "headers", None))
+def allowed_methods(routes: Sequence[BaseRoute], scope: dict) -> list[str]:
+    """Every method one of ``routes`` takes at the scope's path."""
+    methods: set[str] = set()
+    for route in routes:
+        match, _ = route.matches(scope)
+        if match is not Match.NONE:
+            methods |= getattr(route, "methods", None) or set()
+    return sorted(methods)
 
 
-def install(app: FastAPI) -> None:
+def install(app: FastAPI, routes: Sequence[BaseRoute] = ()) -> None:
+    """``routes``: the app's API routes, each a Starlette ``Route`` (FastAPI's included
+    routers are not), for the ``Allow`` header of 405s."""
+    routes = tuple(routes)
+
+    async def http_error(request: Request, error: StarletteHTTPException) -> JSONResponse:
+        headers = dict(getattr(error, "headers", None) or {})
+        if error.status_code == 405:
+            allowed = allowed_methods(routes, request.scope)
+            if allowed:  # a path outside ``routes`` (e.g. /docs) keeps the router's answer
+                headers["Allow"] = ", ".join(allowed)
+        return error_response(error.status_code, str(error.detail), headers)
+
     app.add_exception_handler(ApiError, _api_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
-    app.add_exception_handler(StarletteHTTPException, _http_error)
+    app.add_exception_handler(StarletteHTTPException, http_error)

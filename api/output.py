@@ -51,7 +51,7 @@ async def obtain(
     conditioning: str | None = None, profile: str | None = None,
 ) -> bytes:
     pool = state.pool(profile)
-    conditioning = conditioning or "sha256"
+    conditioning = "sha256" if conditioning is None else conditioning
     if conditioning not in CONDITIONINGS:
         raise bad_parameter("conditioning", "one of " + ", ".join(CONDITIONINGS), conditioning)
     if source is not None and source not in pool.source_names():

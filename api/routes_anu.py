@@ -13,18 +13,13 @@ from starlette.routing import Route
 from . import anu
 from .models import AnuResponse, ErrorResponse
 from .output import check_size, charge_bytes, obtain
-from .query import CONDITIONING, PROFILE, SOURCE, documented
+from .query import documented
 from .state import ServerState, limited_state
 
 router = APIRouter(prefix="", tags=["random"])
 
 ERRORS = {code: {"model": ErrorResponse} for code in (400, 401, 403, 413, 429, 503)}
-PARAMS = documented(
-    ("length", "integer", "number of values, 1-1024 (required)"),
-    ("type", "string", "uint8 (default) | uint16 | hex16"),
-    ("size", "integer", "bytes per hex16 value, 1-1024 (default 1)"),
-    SOURCE, CONDITIONING, PROFILE,
-)
+PARAMS = documented("length", "type", "size", "source", "conditioning", "profile", required=("length",))
 
 
 async def serve_random(request: Request, state: ServerState) -> Response:
@@ -56,6 +51,14 @@ async def random_numbers_fast(request: Request) -> Response:
     return await serve_random(request, await limited_state(request))
 
 
+def _get_only(path: str) -> Route:
+    """A plain GET route. Starlette adds HEAD to every GET route; the documented routes
+    (FastAPI's) have none, and a HEAD here would spend random bytes and a rate-limit
+    token on a response without a body, so it answers 405 like theirs."""
+    route = Route(path, random_numbers_fast, methods=["GET"], include_in_schema=False)
+    route.methods.discard("HEAD")
+    return route
+
+
 #: Starlette routes for the hot ANU paths (see random_numbers_fast).
-FAST_ROUTES = [Route(path, random_numbers_fast, methods=["GET"], include_in_schema=False)
-               for path in ("/API/jsonI.php", "/api/v1/random")]
+FAST_ROUTES = [_get_only(path) for path in ("/API/jsonI.php", "/api/v1/random")]

@@ -14,25 +14,21 @@ from fastapi.responses import StreamingResponse
 
 from .anu import parse_int
 from .models import ErrorResponse
-from .output import check_size, charge_bytes, obtain
-from .query import CONDITIONING, PROFILE, SOURCE, documented
+from .output import charge_bytes, obtain
+from .query import MAX_CHUNK, MAX_STREAM_LIMIT, documented
 from .state import ServerState, client_of, limited_state
 
 router = APIRouter(prefix="/api/v1", tags=["bytes"])
 
 OCTETS = {"content": {"application/octet-stream": {}}, "description": "random bytes"}
-ERRORS = {code: {"model": ErrorResponse} for code in (400, 401, 403, 413, 429, 503)}
-#: Largest stream chunk: one buffer take per chunk, and a chunk in flight is small.
-MAX_CHUNK = 65536
+ERRORS = {code: {"model": ErrorResponse} for code in (400, 401, 403, 429, 503)}
 
 
 @router.get("/bytes", response_class=Response, responses={200: OCTETS, **ERRORS}, summary="Random bytes",
-            openapi_extra=documented(("n", "integer", "how many bytes, 1 to server.max_bytes (required)"),
-                                     SOURCE, CONDITIONING, PROFILE))
+            openapi_extra=documented("n", "source", "conditioning", "profile", required=("n",)))
 async def random_bytes(request: Request, state: ServerState = Depends(limited_state)) -> Response:
     q = request.query_params
-    count = parse_int("n", q.get("n"), 1, 1 << 40)
-    check_size(state, count, "n")
+    count = parse_int("n", q.get("n"), 1, state.spec.max_bytes)  # one parameter's range: 400, not 413
     charge_bytes(state, request, count)
     data = await obtain(state, request, count, source=q.get("source"), conditioning=q.get("conditioning"),
                         profile=q.get("profile"))
@@ -43,13 +39,13 @@ async def random_bytes(request: Request, state: ServerState = Depends(limited_st
             summary="Random bytes until the client stops reading")
 async def random_stream(
     request: Request,
-    chunk: str | None = Query(None, description=f"bytes per chunk, 1-{MAX_CHUNK} (default 4096)"),
-    limit: str | None = Query(None, description="stop after this many bytes (default: never)"),
-    profile: str | None = Query(None, description="which served profile's pool (default: the first)"),
+    chunk: str | None = Query(None),  # schemas and descriptions: query.QUERY (via openapi.py)
+    limit: str | None = Query(None),
+    profile: str | None = Query(None),
     state: ServerState = Depends(limited_state),
 ) -> StreamingResponse:
     size = parse_int("chunk", chunk, 1, MAX_CHUNK, default=4096)
-    total = parse_int("limit", limit, 1, 1 << 50, default=0) or None
+    total = parse_int("limit", limit, 1, MAX_STREAM_LIMIT, default=0) or None
     pool = state.pool(profile)
     client = client_of(request)
 

@@ -16,6 +16,7 @@ from fastapi import APIRouter, Depends, Query
 from fastapi.responses import StreamingResponse
 
 from .anu import parse_int
+from .query import MAX_EVENTS
 from .models import ErrorResponse
 from .routes_status import pool_status, pool_status_response
 from .state import ServerState, get_state, rate_limited
@@ -26,12 +27,12 @@ router = APIRouter(prefix="/events", tags=["events"], dependencies=[Depends(rate
 @router.get("", response_class=StreamingResponse, summary="Pool status pushed every second (SSE)",
             responses={200: {"content": {"text/event-stream": {}}}, 400: {"model": ErrorResponse}})
 async def events(
-    profile: str | None = Query(None, description="which served profile (default: the first)"),
-    count: str | None = Query(None, description="stop after this many events (default: never)"),
+    profile: str | None = Query(None),  # schemas and descriptions: query.QUERY (via openapi.py)
+    count: str | None = Query(None),
     state: ServerState = Depends(get_state),
 ) -> StreamingResponse:
     pool = state.pool(profile)
-    limit = parse_int("count", count, 1, 1 << 31, default=0) or None
+    limit = parse_int("count", count, 1, MAX_EVENTS, default=0) or None
     interval = state.settings.events_interval_s
 
     async def stream():

@@ -28,7 +28,7 @@ from openentropy.engine.errors import ProfileError
 from openentropy.engine.loader import load_profile, shipped_profiles
 from openentropy.engine.profile import Profile
 
-from .auth import check_api_key
+from .auth import NEEDS_KEY, check_api_key
 from .bodies import read_model
 from .errors import ApiError
 from .feeder import READY_TIMEOUT_S, ServedPool
@@ -37,7 +37,7 @@ from .state import ServerState, get_state
 
 router = APIRouter(prefix="/profiles", tags=["profiles"])
 
-ERRORS = {code: {"model": ErrorResponse} for code in (400, 401, 403, 404, 409)}
+ERRORS = {code: {"model": ErrorResponse} for code in (400, 401, 403, 404, 409, 413)}
 
 
 def summary(profile: Profile, served: bool, default: bool = False) -> ProfileSummary:
@@ -58,7 +58,8 @@ async def list_profiles(state: ServerState = Depends(get_state)) -> ProfilesResp
     return ProfilesResponse(default=state.default, served=served, shipped=list(shipped_profiles()))
 
 
-@router.get("/{name}", response_model=ProfileDetail, responses=ERRORS, summary="One profile, fully resolved (API key)")
+@router.get("/{name}", response_model=ProfileDetail, responses=ERRORS, openapi_extra=NEEDS_KEY,
+            summary="One profile, fully resolved (API key)")
 async def show_profile(name: str, request: Request, state: ServerState = Depends(get_state)) -> ProfileDetail:
     check_api_key(request, state.api_key, "showing a resolved profile")
     if name in state.pools:
@@ -72,7 +73,7 @@ async def show_profile(name: str, request: Request, state: ServerState = Depends
 
 #: The body ``load`` reads by hand (after the key check), documented for OpenAPI.
 LOAD_BODY = {"requestBody": {"required": True, "content": {
-    "application/json": {"schema": LoadRequest.model_json_schema()}}}}
+    "application/json": {"schema": LoadRequest.model_json_schema()}}}, **NEEDS_KEY}
 
 
 @router.post("", response_model=ControlResponse, status_code=201, responses=ERRORS, openapi_extra=LOAD_BODY,
@@ -98,7 +99,7 @@ async def load(request: Request, state: ServerState = Depends(get_state)) -> Con
     return ControlResponse(profile=pool.name, message=f"now serving '{pool.name}'")
 
 
-@router.post("/{name}/reload", response_model=ControlResponse, responses=ERRORS,
+@router.post("/{name}/reload", response_model=ControlResponse, responses=ERRORS, openapi_extra=NEEDS_KEY,
              summary="Re-read a served profile and restart its pool (API key)")
 async def reload(name: str, request: Request, state: ServerState = Depends(get_state)) -> ControlResponse:
     check_api_key(request, state.api_key, "reloading a profile")

@@ -49,7 +49,8 @@ class ServerState:
         return next(iter(self.pools))
 
     def pool(self, name: str | None) -> ServedPool:
-        if not name:
+        """The pool ``name`` (None: the default one), or a 400 naming the served ones."""
+        if name is None:
             return self.pools[self.default]
         try:
             return self.pools[name]
