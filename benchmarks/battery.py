@@ -2,14 +2,13 @@
 
     python benchmarks/battery.py [--runs 3]
 
-Input: the binary expansion of e from make_inputs.py's generator (``e_bits``) in the
-shared reference folder (../shared/reference/nist beside the repository root, or
-beside the main checkout when run from a git worktree): its first 1,000,000 bits
-(NIST's data.e, 125,000 bytes) and its first 2^23 bits (1 MiB; the first million
-bits are the same). The 2^23 bits take ~3 minutes of big-integer arithmetic, so they
-are kept in the temporary folder (``E_CACHE``) and reused only when their SHA-256 is
-the one recorded here (``E_MIB_SHA256``, from make_inputs.e_bits(2^23)). Times, each
-the median of --runs:
+Input: the binary expansion of e from the tests' reference generator
+(tests/pipelines/reference/inputs.py ``e_bytes``, loaded by nist_inputs.py): its first
+1,000,000 bits (NIST's data.e, 125,000 bytes) and its first 2^23 bits (1 MiB; the
+first million bits are the same). The 2^23 bits take minutes of big-integer
+arithmetic, so they are kept in the temporary folder (``E_CACHE``) and reused only
+when their SHA-256 is the one recorded here (``E_MIB_SHA256``, of e_bytes(2^23)).
+Times, each the median of --runs:
 
 - ``sp80022.run_suite`` on the 1,000,000 bits (15 tests, sts defaults);
 - ``sp80022suite`` (sts-2.1.2's C code on PyPI; not a project dependency) on the same
@@ -31,14 +30,14 @@ import tempfile
 import time
 from pathlib import Path
 
-from nist_inputs import make_inputs
+from nist_inputs import reference_inputs
 from openentropy.pipelines.battery import run_battery
 from openentropy.pipelines.sp80022 import aperiodic_templates, run_suite, unpack_bits
 
 ROOT = Path(__file__).resolve().parents[1]
 MEBIBYTE = 1 << 20
 E_BITS = 1_000_000
-#: SHA-256 of the first 2^23 bits of e, packed MSB-first (make_inputs.e_bits(2^23)).
+#: SHA-256 of the first 2^23 bits of e, packed MSB-first (e_bytes(2^23)).
 E_MIB_SHA256 = "677e86cbbadcba18ceb1b7f94786ab59f22f04d3aef379ffc745a5e7637422b1"
 E_CACHE = Path(tempfile.gettempdir()) / "openentropy-e-8388608-bits.bin"
 
@@ -63,8 +62,8 @@ NIST_CALLS = (
 
 
 def e_bytes(n_bits: int) -> bytes:
-    """The first n_bits of e (a multiple of 8), packed MSB-first, from make_inputs.e_bits."""
-    return make_inputs().e_bits(n_bits).to_bytes(n_bits // 8, "big")
+    """The first n_bits of e (a multiple of 8), packed MSB-first."""
+    return reference_inputs().e_bytes(n_bits)
 
 
 def e_mebibyte() -> bytes:
@@ -73,10 +72,10 @@ def e_mebibyte() -> bytes:
         cached = E_CACHE.read_bytes()
         if hashlib.sha256(cached).hexdigest() == E_MIB_SHA256:
             return cached
-    print(f"generating the first 2^23 bits of e (about 3 minutes, once; cached in {E_CACHE}) ...", flush=True)
+    print(f"generating the first 2^23 bits of e (minutes, once; cached in {E_CACHE}) ...", flush=True)
     data = e_bytes(8 * MEBIBYTE)
     if hashlib.sha256(data).hexdigest() != E_MIB_SHA256:
-        raise SystemExit("benchmarks/battery.py: e_bits(2^23) does not match the recorded SHA-256")
+        raise SystemExit("benchmarks/battery.py: e_bytes(2^23) does not match the recorded SHA-256")
     E_CACHE.write_bytes(data)
     return data
 

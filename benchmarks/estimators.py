@@ -2,8 +2,8 @@
 
     python benchmarks/estimators.py [--runs 3] [--per-estimator]
 
-The input is regenerated with the shared reference folder's make_inputs.py (the same
-data NIST's ea_non_iid took 17-30 s on here). Prints the median of --runs full
+The input is rebuilt by the tests' reference generator (tests/pipelines/reference/
+inputs.py via nist_inputs.py; the same data NIST's ea_non_iid took 17-30 s on here). Prints the median of --runs full
 assess() calls (original and bitstring passes, all estimators), and with
 --per-estimator each estimator job alone on one thread. The machine is shared and
 noisy: medians, not means. Goal: under 5 s.
@@ -18,7 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
-from nist_inputs import make_inputs
+from nist_inputs import reference_inputs
 from openentropy.pipelines.estimators import assess
 from openentropy.pipelines.estimators import assessment as _assessment
 from openentropy.pipelines.estimators.symbols import to_bits, translate
@@ -28,7 +28,7 @@ REPO = Path(__file__).resolve().parents[1]
 
 
 def u8_narrow() -> np.ndarray:
-    return np.frombuffer(make_inputs().gen_u8_narrow(), dtype=np.uint8)
+    return np.frombuffer(reference_inputs().u8_narrow(), dtype=np.uint8)
 
 
 def main() -> None:

@@ -1,8 +1,9 @@
-"""The shared NIST reference folder and its input generator, for the benchmarks.
+"""The inputs NIST's tools were run on, for the benchmarks: the tests' own generator.
 
-``make_inputs()`` imports ../shared/reference/nist/make_inputs.py (beside this
-checkout, or beside the main checkout when run from a git worktree), which
-regenerates e.bin and u8_narrow.bin; exits with the paths it tried when missing.
+``reference_inputs()`` loads tests/pipelines/reference/inputs.py from this checkout
+(``e_bytes(n_bits)``: the first bits of e, packed MSB-first; ``u8_narrow()``: the
+1,000,000-sample narrow normal), so benchmarks and tests measure the same bytes and
+nothing outside the repository is read. See tests/pipelines/reference/README.md.
 """
 
 from __future__ import annotations
@@ -10,26 +11,12 @@ from __future__ import annotations
 import importlib.util
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+GENERATOR = Path(__file__).resolve().parents[1] / "tests" / "pipelines" / "reference" / "inputs.py"
 
 
-def reference_folder() -> Path:
-    """../shared/reference/nist beside this checkout, or beside the main checkout."""
-    roots = [ROOT]
-    dot_git = ROOT / ".git"
-    if dot_git.is_file() and dot_git.read_text().startswith("gitdir:"):
-        roots.append(Path(dot_git.read_text().split(":", 1)[1].strip()).parents[2])  # <main>/.git/worktrees/x
-    candidates = [root.parent / "shared" / "reference" / "nist" for root in roots]
-    for folder in candidates:
-        if (folder / "make_inputs.py").is_file():
-            return folder
-    searched = ", ".join(str(c / "make_inputs.py") for c in candidates)
-    raise SystemExit(f"make_inputs.py not found (looked for {searched}); it regenerates the benchmark inputs")
-
-
-def make_inputs():
-    """The make_inputs module (gen_e, gen_u8_narrow, e_bits)."""
-    spec = importlib.util.spec_from_file_location("nist_make_inputs", reference_folder() / "make_inputs.py")
+def reference_inputs():
+    """The generator module (e_bytes, u8_narrow)."""
+    spec = importlib.util.spec_from_file_location("nist_reference_inputs", GENERATOR)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module

@@ -1,12 +1,12 @@
 """Our SP 800-90B assessment against NIST's ea_non_iid on u8_narrow (1e6 8-bit samples).
 
-The input is regenerated from the shared reference folder's make_inputs.py (see
-conftest.py); its sha256 must match the JSON's.
-Every h_original/h_bitstring and every intermediate value in the JSON must agree to 1e-3.
+The reference is reference/ea_non_iid_u8_narrow.json (its provenance in
+reference/README.md); the input is rebuilt by reference/inputs.py and must have the
+JSON's SHA-256 (conftest.py). Every h_original/h_bitstring and every intermediate
+value in the JSON must agree to 1e-3.
 """
 
 from __future__ import annotations
-
 
 import pytest
 
@@ -27,7 +27,7 @@ def samples(u8_narrow):
 
 @pytest.fixture(scope="module")
 def assessment(samples, reference):
-    return assess(samples, reference["bits_per_symbol"])
+    return assess(samples, reference["input"]["bits_per_symbol"])
 
 
 def test_reference_names_are_ours(reference):
@@ -68,4 +68,4 @@ def test_final_assessment(assessment, reference):
     assert assessment.h_original == pytest.approx(reference["h_original"], abs=TOLERANCE)
     assert assessment.h_bitstring == pytest.approx(reference["h_bitstring"], abs=TOLERANCE)
     assert assessment.min_entropy == pytest.approx(reference["min_entropy"], abs=TOLERANCE)
-    assert assessment.alphabet_size < 256 and assessment.samples == reference["samples"]
+    assert assessment.alphabet_size < 256 and assessment.samples == reference["input"]["samples"]
