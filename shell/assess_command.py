@@ -41,6 +41,9 @@ def load_symbols(source: str | None, file: str | None, samples: int, params: tup
                 truncated = len(data) == max_bytes and handle.read(1) != b""
         except OSError as error:
             raise click.BadParameter(f"cannot read {file}: {error.strerror}", param_hint="--file") from None
+        except MemoryError:
+            raise click.BadParameter(f"{max_bytes:,} bytes do not fit in memory; give a smaller value",
+                                     param_hint="--max-bytes") from None
         return data, file, truncated
     outcome, data, _ = collect_extracted(source, samples, deadline_s=30.0, params=parse_params(params))
     if outcome.status.value != "ok":

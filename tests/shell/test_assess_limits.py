@@ -61,6 +61,12 @@ def test_max_bytes_below_the_estimators_minimum_is_a_usage_error(tmp_path):
     assert result.returncode == 2 and "--max-bytes" in result.stderr and "Traceback" not in result.stderr
 
 
+def test_max_bytes_beyond_memory_is_a_usage_error():
+    result = oe("assess", "--file", "/dev/zero", "--max-bytes", str(10**12))
+    assert result.returncode == 2 and "Traceback" not in result.stderr, result.stderr[-2000:]
+    assert "1,000,000,000,000 bytes do not fit in memory" in result.stderr
+
+
 def test_help_describes_max_bytes():
     text = " ".join(oe("assess", "--help").stdout.split())
     assert "--max-bytes" in text and "1000000" in text and "one sample per byte" in text
