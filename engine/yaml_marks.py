@@ -68,6 +68,10 @@ MAX_NODES = 10_000
 #: under a load of 4 on 2 cores), and longer text only takes longer.
 MAX_CHARS = 64 * 1024
 
+#: Problems reported before the walk stops: a screenful. Past that a file is usually
+#: repeating one mistake, or was never a profile.
+MAX_ISSUES = 20
+
 _INT_TAG = "tag:yaml.org,2002:int"
 _TOO_DEEP = f"nested deeper than {MAX_DEPTH} levels (the shipped profiles nest 4)"
 
@@ -142,7 +146,8 @@ class _Walker:
 
     State: ``nodes`` counts the nodes visited so far, aliases followed (at most
     MAX_NODES); ``inside`` :: {id(node)} holds the collections on the current path,
-    so an alias to one of them is a recursive structure.
+    so an alias to one of them is a recursive structure; ``issues`` the problems
+    found (at most MAX_ISSUES, then the walk stops).
     """
 
     def __init__(self, file: str):
@@ -159,6 +164,9 @@ class _Walker:
     def issue(self, node: yaml.Node, path: Path, message: str) -> None:
         m = self.mark(node)
         self.issues.append(ProfileIssue(m.file, m.line, m.column, format_path(path), message))
+        if len(self.issues) == MAX_ISSUES:
+            self.issues.append(ProfileIssue(m.file, m.line, m.column, "", f"{MAX_ISSUES} problems; stopped reading here"))
+            raise ProfileError(self.issues)
 
     def stop(self, node: yaml.Node, path: Path, message: str) -> ProfileError:
         """An error that ends the walk: going on would be the attack."""

@@ -137,6 +137,10 @@ _LAUGHS = 'a: &a ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]
 )
 _ALIAS_CHAIN = "a0: &a0 [x]\n" + "".join(f"a{i}: &a{i} [*a{i - 1}]\n" for i in range(1, 40))
 _KEY_CHAIN = "? &k0 {k: 1}\n: 0\n" + "".join(f"? &k{i} {{<<: *k{i - 1}}}\n: {i}\n" for i in range(1, 40))
+#: 2,600 mappings merged one into the next, hidden in a key (which the walker never
+#: enters), so PyYAML's recursive flatten_mapping meets them all at once
+_MERGE_CHAIN = "name: t\n? [&z0 {k: 1}" + "".join(f", &z{i} {{<<: *z{i - 1}}}" for i in range(1, 2600)) + (
+    "]\n: 0\nrun: {<<: *z2599}\n")
 
 
 @pytest.mark.parametrize(
@@ -158,17 +162,25 @@ _KEY_CHAIN = "? &k0 {k: 1}\n: 0\n" + "".join(f"? &k{i} {{<<: *k{i - 1}}}\n: {i}\
         ("name: t\nrun: {<<: 1}\n", r"h.yaml:2:6: run: invalid YAML: expected a mapping or list of mappings"),
         ("name: t\n? &k [*k]\n: 1\n", r"h.yaml:2:3: mapping keys must be plain scalars, not list"),
         (_KEY_CHAIN + "run: {<<: *k39}\n" + "x: " + "[" * 40, r"invalid YAML: nested deeper than 32 levels"),
+        (_MERGE_CHAIN, r"h.yaml:4:6: run: merge keys \(<<\) nested too deeply"),
         ("name: t\ndescription: bell \x07 here\n", r"h.yaml:2:19: invalid YAML: character #x0007: special characters"),
         ("name: t\n" + "# a long comment\n" * 5000, r"h.yaml:3856:\d+: a profile is at most 64 KiB; this one goes on"),
     ],
     ids=["alias-bomb", "self-alias-list", "self-alias-map", "deep-flow", "deep-block", "deep-through-aliases",
          "python-tag", "long-integer", "bad-binary", "bad-timestamp", "tagged-key", "bad-merge", "recursive-key",
-         "merge-chain-in-keys", "control-character", "too-long"],
+         "merge-chain-in-keys", "merge-chain-too-deep", "control-character", "too-long"],
 )
 def test_hostile_yaml_is_a_located_profile_error(text, where):
     with pytest.raises(ProfileError, match=where) as info:
         load_profile_text(text, "h.yaml")
     assert len(str(info.value)) < 2000
+
+
+def test_reading_stops_after_a_screenful_of_problems():
+    with pytest.raises(ProfileError) as info:
+        load_profile_text("name: t\n" + "? [a]\n: 1\n" * 1000, "k.yaml")
+    lines = str(info.value).splitlines()
+    assert len(lines) == 21 and lines[-1] == "k.yaml:40:3: 20 problems; stopped reading here"
 
 
 def test_values_shown_in_messages_are_shortened():
