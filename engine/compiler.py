@@ -12,11 +12,16 @@ Keys are stable and readable; for a profile with sources A and B::
     condition/A/0/xor_fold ...         Task: the profile's conditioning stages, chained
     pool                               Task: add input with its credit + draw output
                                        (needs: round, every source's health and last key)
-    sink/0/stdout, sink/1/file ...     Task: write the pool's output    (needs: pool)
 
 The graph is built once; each round ``graph_for_round`` swaps in a new ``round`` node.
 Sources run in parallel on the threaded scheduler; nothing in a task blocks longer than
-its source's deadline plus the collector's grace.
+its source's deadline plus the collector's grace. The graph ends at ``pool``: the
+harvest (runner.py) writes the round's output to whatever sinks it has open.
+
+Where tasks may run: ``stage/...`` and ``condition/...`` are pure functions of plain,
+picklable data (a stage model and a CollectOutcome) and could run on any machine;
+``collect/A`` needs the source object and ``health/A`` its stateful health monitor, and
+``pool`` touches the live pool, so today they run where the harvest lives.
 """
 
 from __future__ import annotations
@@ -46,6 +51,8 @@ class RoundContext:
     index: int
     started_ns: int
     output_bytes: int
+    deadline_s: float | None = None  # replaces every source's deadline when set
+    serial: bool = False  # sources collected one after another: deadlines count from each start
 
 
 @dataclass(frozen=True)
@@ -58,12 +65,10 @@ def collect_key(name: str) -> str:
     return f"collect/{name}"
 
 
-def sink_keys(profile: Profile) -> list[str]:
-    return [f"sink/{i}/{sink.type}" for i, sink in enumerate(profile.sinks)]
-
-
 def _collect(runtime: Runtime, name: str, samples: int, deadline_s: float, ctx: RoundContext) -> CollectOutcome:
-    return runtime.collectors[name].collect(samples, ctx.started_ns + int(deadline_s * 1e9))
+    budget = ctx.deadline_s if ctx.deadline_s is not None else deadline_s
+    start = time.monotonic_ns() if ctx.serial else ctx.started_ns
+    return runtime.collectors[name].collect(samples, start + int(budget * 1e9))
 
 
 def _apply_stage(stage: Any, outcome: CollectOutcome) -> CollectOutcome:
@@ -125,11 +130,6 @@ def _pool_round(runtime: Runtime, ctx: RoundContext, *outcomes: CollectOutcome) 
     return PoolRound(runtime.pool.draw(ctx.output_bytes), rounds)
 
 
-def _write_sink(runtime: Runtime, index: int, result: PoolRound) -> int:
-    runtime.sinks[index].write(result.output)
-    return len(result.output)
-
-
 def compile_profile(profile: Profile, runtime: Runtime | None = None) -> Graph:
     """The task graph of one round of ``profile`` (with a placeholder ``round`` node)."""
     runtime = runtime if runtime is not None else Runtime(profile)
@@ -153,8 +153,6 @@ def compile_profile(profile: Profile, runtime: Runtime | None = None) -> Graph:
             key = next_key
         pool_inputs += [TaskRef(checked), TaskRef(key)]
     graph[POOL_KEY] = Task(POOL_KEY, _pool_round, runtime, TaskRef(ROUND_KEY), *pool_inputs)
-    for index, key in enumerate(sink_keys(profile)):
-        graph[key] = Task(key, _write_sink, runtime, index, TaskRef(POOL_KEY))
     return graph
 
 

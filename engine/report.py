@@ -111,7 +111,7 @@ def pool_input(profile: Profile, nbytes: int) -> ReportInput:
     started = time.monotonic()
     with Harvest(quiet) as harvest:
         for _ in harvest.rounds():
-            out += harvest.pool.draw(nbytes - len(out))
+            out += harvest.draw(nbytes - len(out))
             if len(out) >= nbytes or time.monotonic() - started > GATHER_LIMIT_S:
                 break
     note = "" if len(out) >= nbytes else f"only {len(out)} of {nbytes} bytes in {GATHER_LIMIT_S:g} s"

@@ -13,39 +13,112 @@ sleeps between rounds and wakes at once when ``stop`` is set.
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import asdict, dataclass, replace
+from datetime import datetime, timezone
 
+import dask
 import dask.threaded
 
-from openentropy.pipelines.sinks import bytes_delivered
+from openentropy.pipelines.sinks import Sink, bytes_delivered
+from openentropy.sources.base import EntropySource
 
-from .compiler import POOL_KEY, PoolRound, RoundContext, compile_profile, graph_for_round, sink_keys
-from .errors import EntropyTimeoutError
+from .accounting import Ledger
+from .collector import Collector
+from .compiler import POOL_KEY, PoolRound, RoundContext, compile_profile, graph_for_round
+from .errors import EntropyTimeoutError, PoolError
 from .outcome import RoundResult, RunSummary
-from .profile import Profile
+from .pool import PoolStatus
+from .profile import Profile, RunSpec
 from .runtime import Runtime
 
 
-class Harvest:
-    """A profile ready to run: its runtime objects and its compiled graph."""
+@dataclass(frozen=True)
+class SourceHealth:
+    """One source's SP 800-90B health, read from its monitor (the one source of truth)."""
 
-    def __init__(self, profile: Profile):
+    name: str
+    state: str  # startup | healthy | quarantined
+    failures: int
+    last_failure: str  # "<test> at <ISO time>", or ""
+    h: float  # min-entropy per symbol the tests assume
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+class Harvest:
+    """A profile ready to run: its sources, health monitors, pool and sinks, and its graph.
+
+    What front-ends may use (nothing else of a harvest is theirs to touch):
+
+        Harvest(profile, sinks=None)     sinks: None = the profile's own, opened by
+                                         ``open_sinks``; a list = these open ``Sink``
+                                         objects (closed by ``close_sinks``); [] = none
+        open_sinks() / close_sinks()     bracket a run (``with harvest:`` does both);
+                                         closing flushes and fsyncs, even after an error
+        rounds(stop, limits=None)        the run loop: RoundResult per round
+        run_round(index, output_bytes)   one round (``parallel=False``: sources in turn)
+        writing_to(sinks)                a context: other open sinks for a while
+        replace_source(name, source)     a new source object for that entry (next round on)
+        source(name)                     the source object collected for that entry
+        draw(n, timeout_s=0)             pool output without a round (the one draw)
+        status() / health()              pool ledger and statistics; per-source health
+        bytes_delivered()                pool bytes every open sink holds
+    """
+
+    def __init__(self, profile: Profile, *, sinks: list[Sink] | None = None):
         self.profile = profile
-        self.runtime = Runtime(profile)
-        self.graph = compile_profile(profile, self.runtime)
-        self._keys = [POOL_KEY, *sink_keys(profile)]
+        self._runtime = Runtime(profile)
+        self._given_sinks = sinks
+        self._graph = compile_profile(profile, self._runtime)
+        self._closed_sinks: list[Sink] = []
         # one thread per source so every collect starts at once, plus one for the rest
         self._executor = ThreadPoolExecutor(max_workers=len(profile.sources) + 1, thread_name_prefix="oe-round")
 
     @property
-    def pool(self):
-        return self.runtime.pool
+    def runtime(self) -> Runtime:  # transitional: the REST feeder moves to the hooks next
+        return self._runtime
+
+    @property
+    def pool(self):  # transitional, as runtime
+        return self._runtime.pool
+
+    # --- sinks -----------------------------------------------------------------------
+
+    def open_sinks(self) -> None:
+        """Open the profile's sinks (or take the given ones); on failure none stay open."""
+        if self._given_sinks is None:
+            self._runtime.open_sinks()
+        else:
+            self._runtime.sinks = list(self._given_sinks)
+
+    def close_sinks(self) -> list[str]:
+        """Close every open sink, even if some fail; returns the failures' messages."""
+        if self._runtime.sinks:
+            self._closed_sinks = list(self._runtime.sinks)
+        return self._runtime.close_sinks()
+
+    @contextlib.contextmanager
+    def writing_to(self, sinks: list[Sink]) -> Iterator[None]:
+        """Write rounds' output to ``sinks`` (already open; not closed here) while inside."""
+        saved = self._runtime.sinks
+        self._runtime.sinks = list(sinks)
+        try:
+            yield
+        finally:
+            self._runtime.sinks = saved
+
+    def bytes_delivered(self) -> int | None:
+        """Pool bytes every sink holds: the open ones, else the last closed (None without sinks)."""
+        return bytes_delivered(self._runtime.sinks or self._closed_sinks)
 
     def __enter__(self) -> "Harvest":
-        self.runtime.open_sinks()
+        self.open_sinks()
         return self
 
     def __exit__(self, *exc_info: object) -> None:
@@ -53,27 +126,58 @@ class Harvest:
 
     def close(self) -> list[str]:
         """Close sinks (flush + fsync) and the thread pool; returns sink close errors."""
-        problems = self.runtime.close_sinks()
+        problems = self.close_sinks()
         self._executor.shutdown(wait=False)
         return problems
 
-    def run_round(self, index: int, output_bytes: int) -> RoundResult:
-        """Collect from every source, feed the pool, write ``output_bytes`` to each sink."""
+    # --- sources ---------------------------------------------------------------------
+
+    def source(self, name: str) -> EntropySource:
+        return self._collector(name).source
+
+    def replace_source(self, name: str, source: EntropySource) -> None:
+        """Collect ``source`` for the entry ``name`` from the next round on (same health
+        monitor, same pool buffer). A collect of the old object still running finishes."""
+        self._collector(name)
+        self._runtime.collectors[name] = Collector(source, name)
+
+    def _collector(self, name: str) -> Collector:
+        try:
+            return self._runtime.collectors[name]
+        except KeyError:
+            known = ", ".join(self._runtime.collectors)
+            raise PoolError(f"no source '{name}' in profile '{self.profile.name}' (its sources: {known})") from None
+
+    # --- rounds ----------------------------------------------------------------------
+
+    def run_round(self, index: int, output_bytes: int, *, parallel: bool = True,
+                  deadline_s: float | None = None) -> RoundResult:
+        """Collect from every source, feed the pool, write ``output_bytes`` to each open sink.
+
+        ``parallel=False`` collects the sources one after another (dask's synchronous
+        scheduler); ``deadline_s`` then bounds each source from its own start, as the
+        profile's deadlines otherwise do from the round's.
+        """
         started = time.monotonic_ns()
-        graph = graph_for_round(self.graph, RoundContext(index, started, output_bytes))
-        pool_round: PoolRound = dask.threaded.get(graph, self._keys, pool=self._executor)[0]
+        graph = graph_for_round(self._graph, RoundContext(index, started, output_bytes, deadline_s, not parallel))
+        if parallel:
+            pool_round: PoolRound = dask.threaded.get(graph, POOL_KEY, pool=self._executor)
+        else:
+            pool_round = dask.get(graph, POOL_KEY)
+        for sink in self._runtime.sinks:
+            sink.write(pool_round.output)
         return RoundResult(index, (time.monotonic_ns() - started) / 1e9, len(pool_round.output), pool_round.sources)
 
     def _stall_message(self, seconds: float, result: RoundResult) -> str:
-        status = self.pool.status()
+        status = self.status()
         return (
             f"no output for {seconds:g} s: the {status.mode} pool has {status.balance_bits:.0f} credited bits "
             f"and needs 320 per 32-byte block; sources: {_describe_sources(result)}"
         )
 
-    def rounds(self, stop: threading.Event | None = None) -> Iterator[RoundResult]:
-        """Run rounds until the profile's ``run`` limits are met or ``stop`` is set."""
-        spec = self.profile.run
+    def rounds(self, stop: threading.Event | None = None, limits: RunSpec | None = None) -> Iterator[RoundResult]:
+        """Run rounds until ``limits`` (default: the profile's ``run``) are met or ``stop`` is set."""
+        spec = limits or self.profile.run
         stop = stop or threading.Event()
         written = 0
         index = 0
@@ -97,6 +201,35 @@ class Harvest:
             if spec.interval and stop.wait(spec.interval):
                 return
 
+    # --- the pool --------------------------------------------------------------------
+
+    def draw(self, n: int, timeout_s: float | None = 0.0) -> bytes:
+        """Up to ``n`` bytes of pool output now (waiting up to ``timeout_s`` for credit)."""
+        return self._runtime.pool.draw(n, timeout_s)
+
+    def status(self) -> PoolStatus:
+        """The pool's status, each source's health fields read from its monitor."""
+        status = self._runtime.pool.status()
+        health = self.health()
+        sources = tuple(
+            replace(s, health=health[s.name].state, health_failures=health[s.name].failures,
+                    last_health_failure=health[s.name].last_failure)
+            for s in status.sources
+        )
+        return replace(status, sources=sources)
+
+    def health(self) -> dict[str, SourceHealth]:
+        """Each source's health, by profile entry name."""
+        out = {}
+        for name, monitor in self._runtime.monitors.items():
+            last = monitor.failures[-1] if monitor.failures else None
+            when = f"{last.test} at {datetime.fromtimestamp(last.at, timezone.utc).isoformat()}" if last else ""
+            out[name] = SourceHealth(name, monitor.state.value, monitor.failure_count, when, monitor.h)
+        return out
+
+    def ledger(self) -> Ledger:
+        return self._runtime.pool.ledger()
+
 
 def _describe_sources(result: RoundResult) -> str:
     return ", ".join(f"{s.name} {s.status.value}" + (f" ({s.error})" if s.error else "") for s in result.sources)
@@ -113,12 +246,11 @@ def run(
     summary = RunSummary(profile.name)
     started = time.monotonic()
     with Harvest(profile) as harvest:
-        sinks = list(harvest.runtime.sinks)
         for result in harvest.rounds(stop):
             summary.add(result)
             if on_round is not None:
                 on_round(result)
-    delivered = bytes_delivered(sinks)
+    delivered = harvest.bytes_delivered()
     if delivered is not None:
         summary.bytes_out = delivered
     if stop is not None and stop.is_set():

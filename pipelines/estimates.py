@@ -49,7 +49,7 @@ def shannon(data: np.ndarray) -> float:
         return 0.0
     p = _counts(data) / len(data)
     p = p[p > 0]
-    return float(-(p * np.log2(p)).sum())
+    return float(-(p * np.log2(p)).sum()) + 0.0  # + 0.0: one symbol gives 0.0, not -0.0
 
 
 def mcv_min_entropy(data: np.ndarray) -> float:

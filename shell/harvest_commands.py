@@ -19,13 +19,14 @@ pass_shell = click.pass_obj
 
 
 def collect_rounds(session, count: int) -> None:
-    """Run ``count`` rounds that feed the pool and write nowhere."""
+    """Run ``count`` rounds that feed the pool and write nowhere (its sinks are closed
+    between commands)."""
     from . import activity
 
-    with session.discarding_output() as harvest:
-        for number in range(1, count + 1):
-            activity.report(f"collecting: round {number} of {count}")
-            harvest.run_round(session.next_round_index(), 0)
+    harvest = session.harvest
+    for number in range(1, count + 1):
+        activity.report(f"collecting: round {number} of {count}")
+        harvest.run_round(session.next_round_index(), 0)
 
 
 @click.command("run")
@@ -51,8 +52,9 @@ def run(shell, rounds: int | None, n_bytes: int | None, as_json: bool) -> None:
     profile = session.require().profile
     stop = threading.Event()
     summary = RunSummary(profile.name)
-    with graceful_sigint(stop), session.limits(rounds, n_bytes) as harvest:
-        status = drive_rounds(harvest, summary, RunProgress(profile, enabled=can_redraw(sys.stderr)), stop)
+    with graceful_sigint(stop):
+        status = drive_rounds(session.harvest, summary, RunProgress(profile, enabled=can_redraw(sys.stderr)), stop,
+                              session.limits(rounds, n_bytes))
     if as_json:
         click.echo(json.dumps(summary.to_dict(), indent=2), err=summary_to_stderr(profile))
     else:
@@ -78,11 +80,11 @@ def bytes_command(shell, count: int, fmt: str) -> None:
 
     session = shell.session
     profile = session.require().profile
-    pool = session.harvest.pool
+    harvest = session.harvest
     deadline = time.monotonic() + profile.run.stall_timeout
-    if pool.status().mixed_bytes == 0:
+    if harvest.status().mixed_bytes == 0:
         collect_rounds(session, 1)
-    out = pool.draw(count)
+    out = harvest.draw(count)
     while len(out) < count:
         if time.monotonic() > deadline:
             raise EntropyTimeoutError(
@@ -90,7 +92,7 @@ def bytes_command(shell, count: int, fmt: str) -> None:
                 f"{profile.run.stall_timeout:g} s; see 'health'"
             )
         collect_rounds(session, 1)
-        out += pool.draw(count - len(out))
+        out += harvest.draw(count - len(out))
     encoder = StreamEncoder(fmt)
     text = (encoder.feed(out) + encoder.finish()).decode("ascii")
     click.echo(text, nl=not text.endswith("\n"))
@@ -110,7 +112,7 @@ def pool(shell, rounds: int, as_json: bool) -> None:
     session = shell.session
     session.require()
     collect_rounds(session, rounds)
-    status = session.harvest.pool.status()
+    status = session.harvest.status()
     if as_json:
         click.echo(json.dumps(status.to_dict(), indent=2))
     else:

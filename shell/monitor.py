@@ -177,14 +177,17 @@ class Recorder:
                 handle.write(data.tobytes())
 
 
-class RecordingCollector:
-    """Wraps a runtime collector: collects as before, and hands raw samples to the recorder."""
+class RecordingSource:
+    """Wraps a source: collects as before, and hands its raw samples to the recorder."""
 
     def __init__(self, inner, name: str, recorder: Recorder):
         self.inner, self.name, self.recorder = inner, name, recorder
+        self.info, self.params = inner.info, inner.params
+
+    def available(self):
+        return self.inner.available()
 
     def collect(self, n: int, deadline_ns: int):
-        outcome = self.inner.collect(n, deadline_ns)
-        if outcome.data is not None:
-            self.recorder.write(self.name, outcome.data)
-        return outcome
+        data = self.inner.collect(n, deadline_ns)
+        self.recorder.write(self.name, data)
+        return data

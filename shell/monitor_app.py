@@ -15,7 +15,7 @@ from prompt_toolkit.key_binding import KeyBindings
 from prompt_toolkit.layout import Layout, Window
 from prompt_toolkit.layout.controls import FormattedTextControl
 
-from .monitor import MonitorState, Recorder, RecordingCollector
+from .monitor import MonitorState, Recorder, RecordingSource
 
 #: output bytes drawn per round at most: enough to show the pool working, little enough
 #: that a profile asking for MiBs a round (fast) does not slow the dashboard down
@@ -31,9 +31,9 @@ class Monitor:
         self.harvest = Harvest(spec)
         self.output_per_round = min(spec.run.bytes_per_round, OUTPUT_PER_ROUND_CAP)
         self.recorder = Recorder(sessions, profile.name)
-        collectors = self.harvest.runtime.collectors
-        for name in list(collectors):
-            collectors[name] = RecordingCollector(collectors[name], name, self.recorder)
+        for entry in spec.sources:
+            recording = RecordingSource(self.harvest.source(entry.name), entry.name, self.recorder)
+            self.harvest.replace_source(entry.name, recording)
         self.state = MonitorState(profile.name, [s.name for s in profile.sources], interval)
         self.stop = threading.Event()
         self.app = self._application(**io)
@@ -78,7 +78,7 @@ class Monitor:
                 try:
                     result = self.harvest.run_round(index, self.output_per_round)
                     index += 1
-                    self.state.update(result, self.harvest.pool.status())
+                    self.state.update(result, self.harvest.status())
                 except Exception as error:  # shown on screen; the monitor keeps running
                     self.state.error = f"{type(error).__name__}: {error}"
             self.app.invalidate()
@@ -86,7 +86,7 @@ class Monitor:
 
     def run(self) -> None:
         worker = threading.Thread(target=self._harvest_loop, name="oe-monitor", daemon=True)
-        self.harvest.runtime.open_sinks()
+        self.harvest.open_sinks()
         worker.start()
         try:
             self.app.run()

@@ -73,7 +73,7 @@ def pool_command(profile: str, rounds: int, as_json: bool) -> None:
     with Harvest(spec) as harvest:
         for _ in harvest.rounds():
             pass
-        status = harvest.pool.status()
+        status = harvest.status()
     if as_json:
         click.echo(json.dumps(status.to_dict(), indent=2))
     else:

@@ -61,8 +61,9 @@ def graceful_sigint(stop: threading.Event) -> Iterator[None]:
         signal.signal(signal.SIGINT, previous)
 
 
-def drive_rounds(harvest, summary, progress, stop: threading.Event) -> int:
-    """Open the sinks, run rounds until the profile's limits or ``stop``, close the sinks.
+def drive_rounds(harvest, summary, progress, stop: threading.Event, limits=None) -> int:
+    """Open the sinks, run rounds until ``limits`` (default: the profile's) or ``stop``,
+    close the sinks.
 
     Adds every round to ``summary`` (and sets its ``stopped_by`` and duration), reports
     sink and stall errors, and returns the exit status: 0, ``EXIT_RUNTIME`` or
@@ -73,15 +74,12 @@ def drive_rounds(harvest, summary, progress, stop: threading.Event) -> int:
     part of its bytes, and the summary must count exactly the bytes on disk.
     """
     from openentropy.engine.errors import EntropyTimeoutError, SinkError
-    from openentropy.pipelines.sinks import bytes_delivered
 
     exit_code = 0
-    sinks = []
     try:
         with progress:
-            harvest.runtime.open_sinks()
-            sinks = list(harvest.runtime.sinks)
-            for result in harvest.rounds(stop):
+            harvest.open_sinks()
+            for result in harvest.rounds(stop, limits):
                 summary.add(result)
                 progress.update(result, summary)
     except BrokenPipeError:
@@ -95,10 +93,10 @@ def drive_rounds(harvest, summary, progress, stop: threading.Event) -> int:
         report_error(error)
         exit_code = EXIT_RUNTIME
     finally:
-        for problem in harvest.runtime.close_sinks():
+        for problem in harvest.close_sinks():
             report_error(Exception(problem))
             exit_code = exit_code or EXIT_RUNTIME
-        delivered = bytes_delivered(sinks)
+        delivered = harvest.bytes_delivered()
         if delivered is not None:
             summary.bytes_out = delivered
     if stop.is_set():

@@ -13,9 +13,7 @@ Everything here is plain state: printing and parsing are in commands.py.
 
 from __future__ import annotations
 
-import contextlib
 import threading
-from collections.abc import Iterator
 from pathlib import Path
 
 from openentropy.engine.errors import ProfileError
@@ -85,33 +83,14 @@ class Session:
         self._rounds_run += 1
         return self._rounds_run - 1
 
-    @contextlib.contextmanager
-    def limits(self, rounds: int | None = None, n_bytes: int | None = None) -> Iterator:
-        """The harvest with its run limits replaced for one command (like ``oe run --rounds``)."""
-        harvest = self.harvest
-        original = harvest.profile
-        if rounds is not None or n_bytes is not None:
-            harvest.profile = original.with_run(rounds=rounds, bytes=n_bytes)
-        try:
-            yield harvest
-        finally:
-            harvest.profile = original
-
-    @contextlib.contextmanager
-    def discarding_output(self) -> Iterator:
-        """The harvest with every sink replaced by a null sink: rounds that only collect,
-        health-test, mix and credit (``pool --rounds``, ``bytes``) and write nowhere."""
-        from openentropy.pipelines.sinks import NullSink
-
-        harvest = self.harvest
-        harvest.runtime.sinks = [NullSink() for _ in harvest.profile.sinks]
-        try:
-            yield harvest
-        finally:
-            harvest.runtime.sinks = []
+    def limits(self, rounds: int | None = None, n_bytes: int | None = None):
+        """The run limits for one command (like ``oe run --rounds``); None: the profile's own."""
+        if rounds is None and n_bytes is None:
+            return None
+        return self.require().profile.with_run(rounds=rounds, bytes=n_bytes).run
 
     def pool_status(self):
-        return self._harvest.pool.status() if self._harvest is not None else None
+        return self._harvest.status() if self._harvest is not None else None
 
     def close(self) -> None:
         with self._lock:

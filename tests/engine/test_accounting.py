@@ -162,12 +162,12 @@ def test_full_entropy_run_emits_only_credited_bytes():
     )
     with Harvest(p) as harvest:
         results = list(harvest.rounds())
-        status = harvest.pool.status()
+        status = harvest.status()
     credited = sum(s.credited_bits for r in results for s in r.sources)
     out = sum(r.bytes_out for r in results)
     assert 0 < out and out * 8 / 256 * 320 <= credited + 1e-6  # every block backed by 320 credited bits
     assert status.drawn_bits >= out / 32 * 320 and status.full_entropy_blocks == out / 32
-    assert harvest.pool.ledger().balanced
+    assert harvest.ledger().balanced
 
 
 def test_starved_full_entropy_run_stops_with_a_clear_error():

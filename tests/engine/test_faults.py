@@ -21,7 +21,7 @@ def run_source(name: str, stages: str = "", rounds: int = ROUNDS, samples: int =
     )
     with Harvest(load_profile_text(text)) as harvest:
         results = [s for r in harvest.rounds() for s in r.sources]
-        return results, harvest.pool.status()
+        return results, harvest.status()
 
 
 @pytest.mark.parametrize("stages", ["", ", stages: [{type: sha256}]", ", stages: [{type: raw}]"])
@@ -61,11 +61,11 @@ def test_a_quarantined_source_slows_full_entropy_output_but_never_stops_it():
     )
     with Harvest(load_profile_text(text)) as harvest:
         results = list(harvest.rounds())
-        status = harvest.pool.status()
+        status = harvest.status()
     assert sum(r.bytes_out for r in results[1:]) > 0
     stuck = next(s for s in status.sources if "Stuck" in s.name)
     assert stuck.health == "quarantined" and stuck.credited_bits == 0 and stuck.total_bytes == 0
-    assert status.drawn_bits >= 320 * status.full_entropy_blocks and harvest.pool.ledger().balanced
+    assert status.drawn_bits >= 320 * status.full_entropy_blocks and harvest.ledger().balanced
 
 
 @pytest.mark.parametrize("period", [256, 3])

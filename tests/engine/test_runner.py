@@ -45,7 +45,7 @@ def test_failing_and_empty_sources_are_recorded_and_the_round_goes_on():
     )
     with Harvest(p) as harvest:
         result = harvest.run_round(0, 100)
-        status = harvest.pool.status()
+        status = harvest.status()
     assert statuses(result) == {
         "UniformSource": Status.OK,
         "FailingSource": Status.FAILED,
@@ -67,7 +67,7 @@ def test_rounds_spent_in_start_up_tests_are_not_collect_failures():
     summary = RunSummary("t")
     with Harvest(p) as harvest:
         results = [harvest.run_round(index, 0) for index in range(5)]
-        status = harvest.pool.status()
+        status = harvest.status()
     for result in results:
         summary.add(result)
     seen = [r.sources[0].status for r in results]
@@ -104,7 +104,7 @@ def test_round_credits_and_mixes_healthy_sources():
     p = profile(HEALTHY)
     with Harvest(p) as harvest:
         result = harvest.run_round(0, 32)
-        status = harvest.pool.status()
+        status = harvest.status()
     (source,) = result.sources
     # the first 1024 symbols pass the SP 800-90B start-up tests and are not mixed
     assert source.ok and source.bytes == 1024 and source.samples == 2048 and source.health == "healthy"
