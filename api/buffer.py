@@ -7,9 +7,12 @@
 State: ``_data :: bytearray`` of bytes not yet handed out, at most ``capacity`` long.
 
 No byte is handed out twice: ``take`` removes what it returns under the lock, so two
-requests can never receive the same bytes. Bytes that do not fit are discarded (they were
-never shown to anyone, and the pool never produces them again), and counted in
-``discarded``. ``low_water`` is the fill level below which the producer is woken.
+requests can never receive the same bytes. The producer asks for at most the room
+``wait_for_demand`` reported, and it alone adds bytes, so what it puts always fits; a
+``put`` that did not fit would keep what fits and count the rest in ``discarded`` (never
+shown to anyone, never produced again). That must stay 0: full-entropy output carries
+credit the pool has debited. ``low_water`` is the fill level below which the producer is
+woken.
 
 Deleting from the front of a bytearray is O(1) in CPython (it moves a start offset), so
 ``take`` costs one copy of the bytes it returns.

@@ -77,7 +77,7 @@ class _PoolCollector:
         state = self.state
         if state is None:
             return
-        pools = [(pool, pool.pool.status()) for pool in list(state.pools.values())]
+        pools = [(pool, pool.status()) for pool in list(state.pools.values())]
         for name, kind, text, value in PER_POOL:
             family = _FAMILY[kind](name, text, labels=("profile",))
             for pool, status in pools:

@@ -26,7 +26,7 @@ ERRORS = {400: {"model": ErrorResponse}, 429: {"model": ErrorResponse}}
 
 
 async def pool_status(state: ServerState, pool: ServedPool) -> PoolStatus:
-    return await anyio.to_thread.run_sync(pool.pool.status, limiter=state.limiter)
+    return await anyio.to_thread.run_sync(pool.status, limiter=state.limiter)
 
 
 def source_status(s: SourceState) -> SourceStatus:
