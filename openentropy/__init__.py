@@ -10,6 +10,12 @@ A short tour::
         h.status(), h.health()                   # pool ledger, per-source health
     openentropy.EntropyPool.auto().get_random_bytes(32)   # upstream's Python API
 
+Also: ``load_profile`` and ``Profile`` (the profile language), ``detect_available_sources``,
+``quick_shannon``, ``quick_quality``, ``run_battery`` and ``assess`` (measuring bytes),
+and the errors (``OpenEntropyError`` is the base of every one raised on purpose).
+``help(openentropy.open)``, ``help(openentropy.EntropyPool)`` and so on say more; the
+engine, sources, pipelines, api and shell subpackages are the layers underneath.
+
 Names are imported on first use, so ``import openentropy`` stays fast.
 """
 
@@ -21,6 +27,24 @@ from ._version import __version__
 
 #: Public name -> "module:attribute", imported lazily by ``__getattr__``.
 _EXPORTS = {
+    "EntropyPool": "openentropy.seed_pool:EntropyPool",
+    "EntropyTimeoutError": "openentropy.engine.errors:EntropyTimeoutError",
+    "Harvester": "openentropy.harvester:Harvester",
+    "HarvesterClosedError": "openentropy.harvester:HarvesterClosedError",
+    "OpenEntropyError": "openentropy.engine.errors:OpenEntropyError",
+    "Profile": "openentropy.engine.profile:Profile",
+    "ProfileError": "openentropy.engine.errors:ProfileError",
+    "QualityReport": "openentropy.quality:QualityReport",
+    "SourceUnavailableError": "openentropy.engine.errors:SourceUnavailableError",
+    "assess": "openentropy.quality:assess",
+    "detect_available_sources": "openentropy.quality:detect_available_sources",
+    "load_profile": "openentropy.engine.loader:load_profile",
+    "open": "openentropy.harvester:open",
+    "quick_quality": "openentropy.quality:quick_quality",
+    "quick_shannon": "openentropy.quality:quick_shannon",
+    "run_battery": "openentropy.quality:run_battery",
+    "token_bytes": "openentropy.tokens:token_bytes",
+    "token_hex": "openentropy.tokens:token_hex",
 }
 
 __all__ = ["__version__", *sorted(_EXPORTS)]
