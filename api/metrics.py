@@ -10,7 +10,8 @@
 Label values come from fixed sets, so no request can add a series (a made-up method or
 path once added one per request: 2,000 requests grew ``/metrics`` from 5.9 KB to 161 KB):
 
-    route    a route template of the app, or ``<unmatched>`` for every other path
+    route    a route template of the app, or ``<unmatched>`` for every other path and
+             for requests refused before routing (a declared body over the cap: 413)
     method   one of METHODS, or ``other``
     status   the status the app sent (the app's own, short list of codes)
 
