@@ -30,7 +30,6 @@ from collections import deque
 from dataclasses import dataclass, field
 
 import numpy as np
-from scipy.stats import binom
 
 #: SP 800-90B 4.4: alpha = 2^-20 is the least strict false-positive rate it allows.
 DEFAULT_ALPHA = 2.0**-20
@@ -51,15 +50,38 @@ def apt_window(binary: bool) -> int:
     return BINARY_WINDOW if binary else NON_BINARY_WINDOW
 
 
+def critbinom(n: int, p: float, alpha: float) -> int:
+    """Excel's CRITBINOM(n, p, 1 - alpha): the smallest k with P(X <= k) >= 1 - alpha,
+    for X ~ Binomial(n, p).
+
+    Computed as the smallest k whose upper tail P(X > k) is at most ``alpha``, summing
+    the probability mass from n downwards in log space (``math.lgamma``): the tail near
+    the cutoff is what matters, and alpha may be as small as 2^-40, far below what
+    1 - CDF keeps in a double. Equal to scipy's ``binom.ppf(1 - alpha, n, p)`` on every
+    window and H the health tests use (tests/engine/test_health.py compares them);
+    written out so that a run does not import scipy.stats (~1.7 s here).
+    """
+    if not 0 < p < 1:
+        return n if p >= 1 else 0
+    log_p, log_q = math.log(p), math.log1p(-p)
+    log_n = math.lgamma(n + 1)
+    tail = 0.0  # P(X > k), built from k = n - 1 downwards
+    for k in range(n - 1, -1, -1):
+        j = k + 1
+        tail += math.exp(log_n - math.lgamma(j + 1) - math.lgamma(n - j + 1) + j * log_p + (n - j) * log_q)
+        if tail > alpha:
+            return k + 1
+    return 0
+
+
 def apt_cutoff(h: float, window: int, alpha: float = DEFAULT_ALPHA) -> int:
     """SP 800-90B 4.4.2: C = 1 + CRITBINOM(W, 2^-H, 1 - alpha).
 
-    CRITBINOM(n, p, q) is the smallest k with binomial CDF(k; n, p) >= q, which is
-    scipy's ``binom.ppf``. The cutoff never exceeds W (a window cannot hold more).
+    The cutoff never exceeds W (a window cannot hold more).
     """
     if not h > 0:
         raise ValueError(f"min-entropy per symbol must be > 0, got {h}")
-    return min(window, 1 + int(binom.ppf(1.0 - alpha, window, 2.0**-h)))
+    return min(window, 1 + critbinom(window, 2.0**-h, alpha))
 
 
 class RepetitionCountTest:

@@ -126,3 +126,14 @@ def test_monitor_quarantine_backoff_and_recovery():
     assert monitor.check(good(2000), now=3.5).state is HealthState.QUARANTINED  # back-off doubled to 2 s
     recovered = monitor.check(good(2000), now=4.2)  # start-up passes on the retest
     assert recovered.state is HealthState.HEALTHY and len(recovered.accepted) == 2000 - STARTUP_SAMPLES
+
+
+@pytest.mark.parametrize("window", [512, 1024])
+def test_critbinom_equals_scipys_binomial_quantile(window):
+    from scipy.stats import binom
+
+    from openentropy.engine.health import critbinom
+
+    for h in (0.05, 0.1, 0.25, 0.5, 1, 1.5, 2.5, 4, 6, 8):
+        for alpha in (2.0**-20, 2.0**-40, 1e-9):
+            assert critbinom(window, 2.0**-h, alpha) == int(binom.ppf(1 - alpha, window, 2.0**-h)), (h, alpha)

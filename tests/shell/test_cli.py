@@ -175,3 +175,11 @@ def test_assess_file_and_errors(tmp_path):
     short = tmp_path / "short.bin"
     short.write_bytes(b"x" * 10)
     assert b"at least 1000" in oe("assess", "--file", str(short)).stderr
+
+
+def test_run_fast_is_drbg_output_of_exactly_the_bytes_asked():
+    result = oe("run", "fast", "--bytes", "3000001", "--json")
+    assert result.returncode == 0, result.stderr
+    assert len(result.stdout) == 3_000_001 and len(set(result.stdout[i : i + 32] for i in range(0, 3_000_000, 32))) == 93_750
+    summary = json.loads(result.stderr)
+    assert summary["bytes_out"] == 3_000_001 and summary["profile"] == "fast"
