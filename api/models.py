@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 
 class ErrorResponse(BaseModel):
@@ -98,6 +98,8 @@ class ProfileDetail(BaseModel):
 
 
 class LoadRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")  # the document says additionalProperties: false
+
     profile: str = Field(description="a shipped profile name")
 
 

@@ -100,3 +100,9 @@ def test_live_server_answers_413_before_the_body_arrives(live_api):
         started = time.monotonic()
         reply = conn.recv(65536)
         assert reply.startswith(b"HTTP/1.1 413") and time.monotonic() - started < 5
+
+
+async def test_load_body_takes_only_the_profile(serve, api_key):
+    async with serve() as (client, _):
+        extra = await client.post("/profiles", json={"profile": "fast", "force": True}, headers={"X-API-Key": api_key})
+        assert extra.status_code == 400 and extra.json()["message"].startswith("force:")

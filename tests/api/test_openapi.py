@@ -32,6 +32,7 @@ async def test_document_says_what_the_server_accepts(serve, profile_text):
         assert parameters(document, "/api/v1/stream")["chunk"]["schema"]["type"] == "integer"
         body = document["paths"]["/profiles"]["post"]["requestBody"]["content"]["application/json"]["schema"]
         assert "fast" in body["properties"]["profile"]["enum"] and body["required"] == ["profile"]
+        assert body["additionalProperties"] is False
         assert set(document["components"]["securitySchemes"]) == {"bearer", "apiKey"}
         assert document["paths"]["/profiles"]["post"]["security"] and "security" not in document["paths"]["/profiles"]["get"]
         codes = {code for item in document["paths"].values() for op in item.values() for code in op["responses"]}
