@@ -5,9 +5,10 @@
 
 Map: app.py (create_app, lifespan), settings.py, state.py (ServerState, dependencies),
 feeder.py (a pool kept filling in threads) and buffer.py (output made ahead), taps.py
-(per-source reads), output.py (a request's bytes), anu.py (ANU encoding), auth.py,
-proxies.py (trusted forwarded headers), ratelimit.py, metrics.py, errors.py, models.py,
-and one router per routes_*.py.
+(per-source reads), output.py (a request's bytes), anu.py (ANU encoding), query.py (what
+each query parameter accepts) and openapi.py (the document), auth.py, bodies.py (the
+body cap), proxies.py (trusted forwarded headers), ratelimit.py, metrics.py, errors.py,
+models.py, and one router per routes_*.py.
 """
 
 from __future__ import annotations
