@@ -99,9 +99,10 @@ class DenormalTiming(TimingSource):
         name="denormal_timing",
         description="Duration of floating-point multiplications on denormal operands",
         physics=(
-            "x86 cores handle denormal (subnormal) floating-point operands and results "
+            "Intel x86 cores handle denormal (subnormal) floating-point operands and results "
             "with a microcode assist that flushes the pipeline and costs on the order of "
-            "a hundred cycles instead of four. How long a run of assisted operations takes "
+            "a hundred cycles instead of four (AMD's Zen cores multiply most denormals at "
+            "full speed, so there only the loop's own timing varies). How long a run of assisted operations takes "
             "depends on the state of the pipeline, the microcode sequencer and the caches "
             "when the assists fire, and on interrupts and the other hyperthread sharing "
             "the core, so the total varies from run to run."

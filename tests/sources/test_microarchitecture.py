@@ -95,11 +95,21 @@ def test_threaded_sources_need_two_cpus(cls, monkeypatch):
         source.collect(10, time.monotonic_ns() + 10**8)
 
 
+def cpu_vendor() -> str:
+    with open("/proc/cpuinfo") as info:
+        return next((line.split(":", 1)[1].strip() for line in info if line.startswith("vendor_id")), "")
+
+
 def test_denormal_operations_take_assists():
-    """16 multiplications take far longer than 16 pipelined ones would (~64 cycles) on x86."""
+    """On Intel, 16 multiplications on denormals take far longer than 16 pipelined ones
+    would (~64 cycles): each needs a microcode assist. AMD cores (Zen) multiply most
+    denormals at full speed (median ~70 ticks on this project's AMD EPYC VM), so there
+    the source only times the loop; the timings must still vary."""
     data = DenormalTiming().collect(2000, time.monotonic_ns() + 10**9)
-    if os.uname().machine in ("x86_64", "i686"):
+    if os.uname().machine in ("x86_64", "i686") and cpu_vendor() == "GenuineIntel":
         assert np.median(data) > 300
+    else:
+        assert len(np.unique(data)) >= 3
 
 
 def test_more_unpredictable_branches_take_longer():
