@@ -48,7 +48,6 @@ from openentropy.engine.errors import PoolError
 from openentropy.engine.pool import BLOCK
 from openentropy.engine.profile import Profile
 from openentropy.engine.runner import Harvest
-from openentropy.pipelines.sinks import NullSinkSpec
 
 from .buffer import OutputBuffer
 from .taps import SourceTap
@@ -68,11 +67,6 @@ READY_TIMEOUT_S = 10.0
 JOIN_TIMEOUT_S = 5.0
 
 
-def serving_profile(profile: Profile) -> Profile:
-    """``profile`` as the server runs it: no sinks of its own (output goes to clients)."""
-    return profile.model_copy(update={"sinks": [NullSinkSpec()]})
-
-
 def made_ahead(profile: Profile) -> bool:
     """May this profile's output be generated before a request asks for it?"""
     return not (profile.pool.mode == "drbg" and profile.pool.drbg.prediction_resistance)
@@ -83,10 +77,7 @@ class ServedPool:
         self.profile = profile
         self.ref = ref if ref is not None else profile  # what it was loaded from, for reloads
         self.name = profile.name
-        self.harvest = Harvest(serving_profile(profile))
-        # draw(n, timeout_s) and status(): the engine is moving them from the pool onto
-        # Harvest itself; until that lands they are the pool's (same signatures)
-        self._output = self.harvest if hasattr(type(self.harvest), "draw") else self.harvest.pool
+        self.harvest = Harvest(profile, sinks=[])  # output goes to clients, not the profile's sinks
         self.ahead = made_ahead(profile)
         self.credited = profile.pool.mode == "full_entropy"  # its output carries debited credit
         capacity = buffer_bytes or max(profile.server.buffer_bytes, 2 * profile.server.max_bytes)
@@ -104,7 +95,7 @@ class ServedPool:
 
     def status(self):
         """The pool's ``PoolStatus``. Takes the pool's lock: not for the event loop."""
-        return self._output.status()
+        return self.harvest.status()
 
     @property
     def ready(self) -> bool:
@@ -137,7 +128,7 @@ class ServedPool:
 
     def _harvest_loop(self) -> None:
         interval = self.profile.run.interval
-        with self.harvest:  # opens its (null) sink; closes it and the round threads at the end
+        with self.harvest:  # no sinks to open; closes the round threads at the end
             while not self._stop.is_set():
                 try:
                     self.harvest.run_round(self.rounds, 0)
@@ -166,7 +157,7 @@ class ServedPool:
                     if n == 0:  # less than a block of room: wait for demand
                         break
                 try:
-                    data = self._output.draw(n, 0)  # what the pool gives now, never waiting
+                    data = self.harvest.draw(n, 0)  # what the pool gives now, never waiting
                 except PoolError as error:
                     self._output_error = str(error)
                     self._stop.wait(0.5)
@@ -217,7 +208,7 @@ class ServedPool:
         prediction resistance reseeds first). Blocks. Bytes of a request that was given up
         are never handed to anyone."""
         try:
-            data = self._output.draw(n, timeout_s)
+            data = self.harvest.draw(n, timeout_s)
         except PoolError as error:
             self._output_error = str(error)
             return None
