@@ -218,6 +218,10 @@ class _Walker:
         return value
 
     def walk_mapping(self, node: yaml.MappingNode, path: Path) -> dict[Any, Any]:
+        # flatten_mapping puts merged (<<) entries first, then the mapping's own: an own
+        # key overrides a merged one (YAML's merge rule); two own keys are a duplicate,
+        # and among merged entries the first wins, as PyYAML's own constructor does.
+        own = sum(1 for key_node, _ in node.value if key_node.tag != "tag:yaml.org,2002:merge")
         try:
             self.loader.flatten_mapping(node)  # resolves YAML merge keys (<<)
         except yaml.MarkedYAMLError as error:
@@ -227,7 +231,9 @@ class _Walker:
             self.issue(node, path, "merge keys (<<) nested too deeply")
             return {}
         result: dict[Any, Any] = {}
-        for key_node, value_node in node.value:
+        merged = len(node.value) - own
+        own_keys: set[Any] = set()
+        for position, (key_node, value_node) in enumerate(node.value):
             if not isinstance(key_node, yaml.ScalarNode):
                 kind = "mapping" if isinstance(key_node, yaml.MappingNode) else "list"
                 self.issue(key_node, path, f"mapping keys must be plain scalars, not {kind}")
@@ -238,9 +244,14 @@ class _Walker:
             if not isinstance(key, (str, int, float, bool)):
                 self.issue(key_node, path, f"mapping keys must be plain scalars, not {type(key).__name__}")
                 continue
-            if key in result:
+            if position < merged:
+                if key in result:
+                    continue  # merged twice: the first merged mapping wins
+            elif key in own_keys:
                 self.issue(key_node, path + (key,), f"duplicate key '{key}'")
                 continue
+            else:
+                own_keys.add(key)
             self.doc.keys[path + (key,)] = self.mark(key_node)
             result[key] = self.walk(value_node, path + (key,))
         return result

@@ -207,3 +207,14 @@ def test_aliases_and_merge_keys_within_the_limits_still_load(write_profile):
     ))
     assert [(s.name, s.samples) for s in p.sources] == [("os_random", 1024), ("clock_jitter", 1024)]
     assert (p.run.rounds, p.run.bytes) == (2, 10)
+
+
+def test_a_merged_key_is_overridden_by_the_mappings_own():
+    text = (
+        "name: m\nsources:\n  - &s {name: clock_jitter, weight: 2, samples: 1024}\n"
+        "  - {<<: *s, name: os_random, weight: 3}\n"
+    )
+    profile = load_profile_text(text)
+    assert [(s.name, s.weight, s.samples) for s in profile.sources] == [("clock_jitter", 2, 1024), ("os_random", 3, 1024)]
+    with pytest.raises(ProfileError, match=r"<profile>:2:43: sources\[0\].weight: duplicate key 'weight'"):
+        load_profile_text("name: m\nsources: [{name: clock_jitter, weight: 1, weight: 2}]\n")
