@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, replace
-from datetime import datetime, timezone
 from typing import Any
 
 from dask.task_spec import DataNode, GraphNode, Task, TaskRef
@@ -36,6 +35,7 @@ from dask.task_spec import DataNode, GraphNode, Task, TaskRef
 from openentropy.pipelines.conditioners import as_bytes
 
 from .credit_policy import judge
+from .health import HealthState
 from .outcome import CollectOutcome, SourceRound, Status
 from .profile import Profile, SourceSpec
 from .runtime import Runtime
@@ -85,16 +85,6 @@ def _health(runtime: Runtime, spec: SourceSpec, raw: CollectOutcome) -> CollectO
     return judge(spec, runtime.monitors[spec.name], raw)
 
 
-def _health_fields(runtime: Runtime, name: str) -> dict:
-    monitor = runtime.monitors[name]
-    last = monitor.failures[-1] if monitor.failures else None
-    return {
-        "health": monitor.state.value,
-        "health_failures": monitor.failure_count,
-        "last_health_failure": f"{last.test} at {datetime.fromtimestamp(last.at, timezone.utc).isoformat()}" if last else "",
-    }
-
-
 def _feed(runtime: Runtime, checked: CollectOutcome, mixed: CollectOutcome) -> SourceRound:
     """Add one source's bytes to the pool with the credit its health task vouched for.
 
@@ -106,18 +96,18 @@ def _feed(runtime: Runtime, checked: CollectOutcome, mixed: CollectOutcome) -> S
     if mixed.status is Status.OK and len(mixed.data) == 0:
         mixed = mixed.failed(Status.EMPTY, "no symbols left after its stages")
     outcome = mixed if mixed.status is not Status.OK else checked
-    health = _health_fields(runtime, outcome.name)
+    health = runtime.monitors[outcome.name].state  # the monitor is the one source of truth
     if outcome.status is not Status.OK:
         pool.record_collect(outcome.name, ok=False, duration_s=outcome.duration_s,
-                            collect_failed=outcome.status.collect_failed, **health)
+                            collect_failed=outcome.status.collect_failed, healthy=False)
         return SourceRound(outcome.name, outcome.status, outcome.samples, 0, outcome.duration_s, outcome.error,
-                           health=health["health"])
+                           health=health.value)
     data = as_bytes(mixed.data)
     credited = pool.add_input(outcome.name, data.tobytes(), checked.credit_bits)
     pool.record_collect(outcome.name, ok=True, duration_s=outcome.duration_s, shannon=checked.shannon,
-                        min_entropy=checked.min_entropy, **health)
+                        min_entropy=checked.min_entropy, healthy=health is HealthState.HEALTHY)
     return SourceRound(outcome.name, Status.OK, outcome.samples, len(data), outcome.duration_s, "",
-                       checked.shannon, checked.min_entropy, credited, health["health"])
+                       checked.shannon, checked.min_entropy, credited, health.value)
 
 
 def _pool_round(runtime: Runtime, ctx: RoundContext, *outcomes: CollectOutcome) -> PoolRound:

@@ -63,13 +63,14 @@ import math
 import os
 import threading
 import time
-from dataclasses import asdict, dataclass, replace
+from dataclasses import replace
 
 from .accounting import EPSILON_BITS, CreditedBuffer, Ledger
 from .block_input import BLOCK, BlockInputs, plan_full_entropy_block, sha256_inputs
 from .drbg_mode import DrbgOutput
 from .errors import EntropyTimeoutError, PoolError
 from .fork_safety import track_for_fork
+from .status import PoolStatus, SourceState
 
 #: SP 800-90C (4.4, "full entropy"): an n-bit output is full-entropy when the conditioning
 #: function received at least n + 64 bits of entropy for it.
@@ -84,51 +85,6 @@ MODES = ("sha256", "full_entropy", "drbg")
 AVAILABLE_BLOCKS_PLANNED = 4096
 _POOL_SEQUENCE = itertools.count()
 _OUTPUT_DOMAIN, _SEED_DOMAIN, _FORK_DOMAIN = b"\x01", b"\x02", b"\x03"
-
-
-@dataclass
-class SourceState:
-    """What the pool knows about one source (upstream ``SourceState`` plus credits)."""
-
-    name: str
-    weight: float
-    physical: bool = True
-    total_bytes: int = 0
-    credited_bits: float = 0.0
-    failures: int = 0
-    last_shannon: float = 0.0
-    last_min_entropy: float = 0.0
-    last_collect_time: float = 0.0
-    healthy: bool = False
-    health: str = "startup"  # SP 800-90B state: startup | healthy | quarantined
-    health_failures: int = 0
-    last_health_failure: str = ""  # "<test> at <ISO time>"
-    buffered_bytes: int = 0
-    buffered_bits: float = 0.0
-
-
-@dataclass(frozen=True)
-class PoolStatus:
-    mode: str
-    sources: tuple[SourceState, ...]
-    buffered_bytes: int
-    mixed_bytes: int  # bytes ever added to the buffers
-    credited_bits: float  # credited in, over the pool's life
-    drawn_bits: float  # credit behind released full-entropy blocks and DRBG seeds
-    balance_bits: float  # credit still buffered, carried by the buffered bytes
-    bits_out: int  # 8 x output bytes
-    output_bytes: int
-    blocks: int
-    drbg_reseeds: int = 0
-    drbg_instantiations: int = 0
-    hashed_bits: float = 0.0  # credit hashed into the state with its bytes
-    dropped_bits: float = 0.0  # credit dropped with bytes from full buffers
-    full_entropy_blocks: int = 0  # blocks released with >= 320 credited bits behind each
-    seeded: bool = True  # sha256 mode: the state has absorbed its first 256 credited bits
-    forks: int = 0  # times this pool was re-keyed in a forked child
-
-    def to_dict(self) -> dict:
-        return asdict(self)
 
 
 class EntropyPool:
@@ -254,32 +210,25 @@ class EntropyPool:
 
     def record_collect(
         self, name: str, *, ok: bool, duration_s: float, shannon: float = 0.0, min_entropy: float = 0.0,
-        health: str | None = None, health_failures: int | None = None, last_health_failure: str = "",
-        collect_failed: bool | None = None,
+        healthy: bool | None = None, collect_failed: bool | None = None,
     ) -> None:
         """Update a source's statistics after a collect.
 
-        ``healthy`` means: this round's collect succeeded and the source is in the
-        SP 800-90B ``healthy`` state (when health is reported; otherwise upstream's rule,
-        more than 1 bit/byte of Shannon entropy). ``collect_failed`` (default: not
-        ``ok``) counts a failure; a round held back by the start-up tests or quarantine
-        is not one (the health tests count theirs).
+        ``healthy``: the caller's verdict (the engine's: this round's collect succeeded
+        and the source's health monitor says healthy); None applies upstream's rule, more
+        than 1 bit/byte of Shannon entropy. ``collect_failed`` (default: not ``ok``)
+        counts a failure; a round held back by the start-up tests or quarantine is not
+        one (the health monitor counts its own). Health states are not kept here: the
+        monitors are their one source of truth (``Harvest.status`` reads them).
         """
         with self._lock:
             state = self._state_of(name)
             state.last_collect_time = duration_s
             if ok:
                 state.last_shannon, state.last_min_entropy = shannon, min_entropy
-            failed = not ok if collect_failed is None else collect_failed
-            if failed:
+            if not ok if collect_failed is None else collect_failed:
                 state.failures += 1
-            if health is not None:
-                state.health = health
-            if health_failures is not None:
-                state.health_failures = health_failures
-            if last_health_failure:
-                state.last_health_failure = last_health_failure
-            state.healthy = ok and (state.health == "healthy" if health is not None else shannon > 1.0)
+            state.healthy = ok and (shannon > 1.0 if healthy is None else healthy)
 
     # --- hashing (callers hold the lock) --------------------------------------------
 

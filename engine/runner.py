@@ -32,7 +32,7 @@ from .collector import Collector
 from .compiler import POOL_KEY, PoolRound, RoundContext, compile_profile, graph_for_round
 from .errors import EntropyTimeoutError, PoolError
 from .outcome import RoundResult, RunSummary
-from .pool import PoolStatus
+from .status import PoolStatus
 from .profile import Profile, RunSpec
 from .runtime import Runtime
 

@@ -37,7 +37,7 @@ from typing import Any
 
 from openentropy.engine.errors import EntropyTimeoutError, OpenEntropyError
 from openentropy.engine.outcome import RoundResult
-from openentropy.engine.pool import PoolStatus
+from openentropy.engine.status import PoolStatus
 from openentropy.engine.profile import Profile
 from openentropy.engine.runner import Harvest, SourceHealth
 

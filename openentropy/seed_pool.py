@@ -26,7 +26,7 @@ from typing import Any
 
 from openentropy.engine.errors import EntropyTimeoutError, PoolError
 from openentropy.engine.outcome import RoundResult
-from openentropy.engine.pool import PoolStatus
+from openentropy.engine.status import PoolStatus
 from openentropy.engine.profile import Profile, SourceSpec
 from openentropy.engine.runner import Harvest
 from openentropy.engine.source_reader import SourceReader, read_sources

@@ -1,0 +1,59 @@
+"""What a pool reports: per-source bookkeeping and a snapshot of the whole pool.
+
+    SourceState   one source, as the pool keeps it (upstream's ``SourceState`` plus credit
+                  and buffer figures); the health fields are filled from the health
+                  monitors by ``Harvest.status()``, their one source of truth
+    PoolStatus    a frozen snapshot: mode, sources, where every credited bit went, output
+
+Plain data: front-ends read these (``oe pool``, ``/pool/status``, the shell, notebooks)
+without touching the pool itself.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+
+@dataclass
+class SourceState:
+    """What the pool knows about one source (upstream ``SourceState`` plus credits)."""
+
+    name: str
+    weight: float
+    physical: bool = True
+    total_bytes: int = 0
+    credited_bits: float = 0.0
+    failures: int = 0
+    last_shannon: float = 0.0
+    last_min_entropy: float = 0.0
+    last_collect_time: float = 0.0
+    healthy: bool = False
+    health: str = "startup"  # SP 800-90B state: startup | healthy | quarantined
+    health_failures: int = 0
+    last_health_failure: str = ""  # "<test> at <ISO time>"
+    buffered_bytes: int = 0
+    buffered_bits: float = 0.0
+
+
+@dataclass(frozen=True)
+class PoolStatus:
+    mode: str
+    sources: tuple[SourceState, ...]
+    buffered_bytes: int
+    mixed_bytes: int  # bytes ever added to the buffers
+    credited_bits: float  # credited in, over the pool's life
+    drawn_bits: float  # credit behind released full-entropy blocks and DRBG seeds
+    balance_bits: float  # credit still buffered, carried by the buffered bytes
+    bits_out: int  # 8 x output bytes
+    output_bytes: int
+    blocks: int
+    drbg_reseeds: int = 0
+    drbg_instantiations: int = 0
+    hashed_bits: float = 0.0  # credit hashed into the state with its bytes
+    dropped_bits: float = 0.0  # credit dropped with bytes from full buffers
+    full_entropy_blocks: int = 0  # blocks released with >= 320 credited bits behind each
+    seeded: bool = True  # sha256 mode: the state has absorbed its first 256 credited bits
+    forks: int = 0  # times this pool was re-keyed in a forked child
+
+    def to_dict(self) -> dict:
+        return asdict(self)
