@@ -32,7 +32,7 @@ Threads (per profile)
 The event loop never touches the pool on the request path: ``draw`` first takes bytes
 from the buffer (a lock held for one copy), and only when that is short waits for more in
 a worker thread, bounded by ``timeout_s``. Per-source reads (``source=NAME``) collect from
-their own instances of the sources (``taps.py``), never the harvest's.
+their own instances of the sources (engine/source_reader.py), never the harvest's.
 """
 
 from __future__ import annotations
@@ -45,12 +45,12 @@ import anyio
 import anyio.to_thread
 
 from openentropy.engine.errors import PoolError
-from openentropy.engine.pool import BLOCK
+from openentropy.engine import BLOCK
+from openentropy.engine.source_reader import SourceReader
 from openentropy.engine.profile import Profile
 from openentropy.engine.runner import Harvest
 
 from .buffer import OutputBuffer
-from .taps import SourceTap
 
 log = logging.getLogger("openentropy.api")
 
@@ -90,7 +90,7 @@ class ServedPool:
         self._stop = threading.Event()
         self._first_round = threading.Event()
         self._threads: list[threading.Thread] = []
-        self._taps: dict[str, SourceTap] = {}
+        self._taps: dict[str, SourceReader] = {}
         self._taps_lock = threading.Lock()
 
     def status(self):
@@ -217,12 +217,12 @@ class ServedPool:
         self._output_error = ""
         return data
 
-    def tap(self, name: str) -> SourceTap:
+    def tap(self, name: str) -> SourceReader:
         """This profile's private reader of source ``name`` (created on first use)."""
         with self._taps_lock:
             if name not in self._taps:
                 spec = next(s for s in self.profile.sources if s.name == name)
-                self._taps[name] = SourceTap(spec)
+                self._taps[name] = SourceReader(spec)
             return self._taps[name]
 
     def source_names(self) -> list[str]:

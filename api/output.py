@@ -3,7 +3,7 @@
     await obtain(state, request, n, source=..., conditioning=..., profile=...)
 
     no source, sha256    the profile's pool, from its pre-generated buffer (the fast path)
-    source=NAME          fresh collects of that one source, conditioned (``taps.py``)
+    source=NAME          fresh collects of that one source, conditioned (engine/source_reader.py)
     raw / von_neumann    without a source: fresh collects of all the profile's sources in turn
     conditioning=raw     only when ``server.allow_raw`` is true AND the API key is presented
 
@@ -19,11 +19,11 @@ import anyio.to_thread
 from fastapi import Request
 
 from openentropy.engine.errors import EntropyTimeoutError, SourceUnavailableError
+from openentropy.engine.source_reader import CONDITIONINGS, read_sources
 
 from .auth import check_api_key
 from .errors import ApiError, bad_parameter
 from .state import ServerState, client_of
-from .taps import CONDITIONINGS, read_sources
 
 #: Retry-After for a 503: a round (and with it fresh output or credit) comes at least this often.
 RETRY_AFTER_S = 1

@@ -20,8 +20,9 @@ parameter and so not in the schema: ANU's ``length`` x ``size`` bytes must fit
 
 from __future__ import annotations
 
+from openentropy.engine.source_reader import CONDITIONINGS
+
 from .anu import MAX_LENGTH, MAX_SIZE, TYPES
-from .taps import CONDITIONINGS
 
 #: Largest stream chunk: one buffer take per chunk, and a chunk in flight is small.
 MAX_CHUNK = 65536

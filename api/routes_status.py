@@ -13,7 +13,7 @@ from __future__ import annotations
 import anyio.to_thread
 from fastapi import APIRouter, Depends, Query
 
-from openentropy.engine.pool import PoolStatus, SourceState
+from openentropy.engine.status import PoolStatus, SourceState
 
 from .feeder import ServedPool
 from .models import ErrorResponse, HealthResponse, PoolStatusResponse, SourcesResponse, SourceStatus

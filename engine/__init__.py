@@ -10,10 +10,12 @@ import importlib
 from typing import Any
 
 _EXPORTS = {
+    "BLOCK": ".block_input",
     "Drbg": ".drbg",
     "DrbgError": ".errors",
     "EntropyPool": ".pool",
     "Harvest": ".runner",
+    "PoolStatus": ".status",
     "OpenEntropyError": ".errors",
     "PoolError": ".errors",
     "Profile": ".profile",
@@ -21,7 +23,10 @@ _EXPORTS = {
     "RoundResult": ".outcome",
     "RunSummary": ".outcome",
     "SinkError": ".errors",
+    "SourceHealth": ".runner",
+    "SourceReader": ".source_reader",
     "SourceRound": ".outcome",
+    "SourceState": ".status",
     "SourceUnavailableError": ".errors",
     "Status": ".outcome",
     "UnknownSourceError": ".errors",
@@ -29,6 +34,7 @@ _EXPORTS = {
     "create_drbg": ".drbg",
     "load_profile": ".loader",
     "load_profile_text": ".loader",
+    "read_sources": ".source_reader",
     "run": ".runner",
     "shipped_profiles": ".loader",
 }

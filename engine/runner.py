@@ -80,14 +80,6 @@ class Harvest:
         # one thread per source so every collect starts at once, plus one for the rest
         self._executor = ThreadPoolExecutor(max_workers=len(profile.sources) + 1, thread_name_prefix="oe-round")
 
-    @property
-    def runtime(self) -> Runtime:  # transitional: the REST feeder moves to the hooks next
-        return self._runtime
-
-    @property
-    def pool(self):  # transitional, as runtime
-        return self._runtime.pool
-
     # --- sinks -----------------------------------------------------------------------
 
     def open_sinks(self) -> None:
