@@ -44,7 +44,7 @@ import time
 import anyio
 import anyio.to_thread
 
-from openentropy.engine.errors import PoolError
+from openentropy.errors import PoolError
 from openentropy.engine import BLOCK
 from openentropy.engine.source_reader import SourceReader
 from openentropy.engine.profile import Profile

@@ -18,7 +18,7 @@ import anyio
 import anyio.to_thread
 from fastapi import Request
 
-from openentropy.engine.errors import EntropyTimeoutError, SourceUnavailableError
+from openentropy.errors import EntropyTimeoutError, SourceUnavailableError
 from openentropy.engine.source_reader import CONDITIONINGS, read_sources
 
 from .auth import check_api_key

@@ -24,7 +24,7 @@ import anyio
 import anyio.to_thread
 from fastapi import APIRouter, Depends, Request
 
-from openentropy.engine.errors import ProfileError
+from openentropy.errors import ProfileError
 from openentropy.engine.loader import load_profile, shipped_profiles
 from openentropy.engine.profile import Profile
 

@@ -1,7 +1,8 @@
 """The engine: profiles, their compilation to a dask graph, the runner and the pool.
 
-Public names are imported lazily (first attribute access), so ``import
-openentropy.engine.errors`` from a source module does not pull in the whole engine.
+Public names are imported lazily (first attribute access), so importing one engine
+module does not pull in the whole engine. The errors live at the package root
+(``openentropy.errors``), shared by every layer; they are re-exported here.
 """
 
 from __future__ import annotations
@@ -12,24 +13,24 @@ from typing import Any
 _EXPORTS = {
     "BLOCK": ".block_input",
     "Drbg": ".drbg",
-    "DrbgError": ".errors",
+    "DrbgError": "openentropy.errors",
     "EntropyPool": ".pool",
     "Harvest": ".runner",
     "PoolStatus": ".status",
-    "OpenEntropyError": ".errors",
-    "PoolError": ".errors",
+    "OpenEntropyError": "openentropy.errors",
+    "PoolError": "openentropy.errors",
     "Profile": ".profile",
-    "ProfileError": ".errors",
+    "ProfileError": "openentropy.errors",
     "RoundResult": ".outcome",
     "RunSummary": ".outcome",
-    "SinkError": ".errors",
+    "SinkError": "openentropy.errors",
     "SourceHealth": ".runner",
     "SourceReader": ".source_reader",
     "SourceRound": ".outcome",
     "SourceState": ".status",
-    "SourceUnavailableError": ".errors",
+    "SourceUnavailableError": "openentropy.errors",
     "Status": ".outcome",
-    "UnknownSourceError": ".errors",
+    "UnknownSourceError": "openentropy.errors",
     "compile_profile": ".compiler",
     "create_drbg": ".drbg",
     "load_profile": ".loader",

@@ -25,7 +25,7 @@ import numpy as np
 
 from openentropy.sources.base import EntropySource
 
-from .errors import SourceUnavailableError
+from openentropy.errors import SourceUnavailableError
 from .outcome import CollectOutcome, Status
 
 #: Extra wait past a source's deadline before the engine gives up on it. Covers thread

@@ -53,7 +53,7 @@ import types
 from collections.abc import Callable
 from typing import Literal, Protocol, runtime_checkable
 
-from .errors import DrbgError
+from openentropy.errors import DrbgError
 
 EntropySource = Callable[[int], bytes]
 """``source(n)`` returns fresh entropy input of at least ``n`` bytes (full entropy; exactly

@@ -21,9 +21,9 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from .errors import ProfileError, ProfileIssue, ProfileNotFoundError
+from openentropy.errors import ProfileError, ProfileIssue, ProfileNotFoundError
 from .profile import Profile
-from .suggest import did_you_mean
+from openentropy.suggest import did_you_mean
 from .yaml_marks import MAX_CHARS, MarkedDocument, Mark, format_path, parse
 
 PROFILE_SUFFIXES = (".yaml", ".yml")

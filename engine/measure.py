@@ -28,7 +28,7 @@ from openentropy.sources.base import EntropySource
 from openentropy.sources.registry import get_source_class, source_names
 
 from .collector import Collector
-from .errors import ProfileError
+from openentropy.errors import ProfileError
 from .extract import extract_bytes
 from .loader import error_lines
 from .outcome import CollectOutcome, Status

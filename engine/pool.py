@@ -68,7 +68,7 @@ from dataclasses import replace
 from .accounting import EPSILON_BITS, CreditedBuffer, Ledger
 from .block_input import BLOCK, BlockInputs, plan_full_entropy_block, sha256_inputs
 from .drbg_mode import DrbgOutput
-from .errors import EntropyTimeoutError, PoolError
+from openentropy.errors import EntropyTimeoutError, PoolError
 from .fork_safety import track_for_fork
 from .status import PoolStatus, SourceState
 

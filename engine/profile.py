@@ -30,9 +30,9 @@ from openentropy.sources.base import EntropySource, SourceParams
 from openentropy.sources.registry import get_source_class
 
 from .duration import Duration
-from .errors import UnknownSourceError
+from openentropy.errors import UnknownSourceError
 from .report_spec import ReportSpec
-from .strict import StrictModel
+from openentropy.strict import StrictModel
 
 
 class HealthSpec(StrictModel):

@@ -27,7 +27,7 @@ from openentropy.pipelines.estimators import Assessment, assess
 from openentropy.pipelines.sinks import NullSinkSpec
 from openentropy.pipelines.sp80022 import run_suite, unpack_bits
 
-from .errors import OpenEntropyError
+from openentropy.errors import OpenEntropyError
 from .measure import collect_extracted
 from .profile import Profile
 from .report_spec import GRADE_ORDER, ReportSpec

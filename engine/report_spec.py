@@ -18,7 +18,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from .strict import StrictModel
+from openentropy.strict import StrictModel
 
 Format = Literal["markdown", "json", "html", "junit"]
 GRADE_ORDER = "ABCDF"

@@ -30,7 +30,7 @@ from openentropy.sources.base import EntropySource
 from .accounting import Ledger
 from .collector import Collector
 from .compiler import POOL_KEY, PoolRound, RoundContext, compile_profile, graph_for_round
-from .errors import EntropyTimeoutError, PoolError
+from openentropy.errors import EntropyTimeoutError, PoolError
 from .outcome import RoundResult, RunSummary
 from .status import PoolStatus
 from .profile import Profile, RunSpec

@@ -11,7 +11,7 @@ from __future__ import annotations
 from openentropy.pipelines.sinks import Sink
 
 from .collector import Collector
-from .errors import SinkError
+from openentropy.errors import SinkError
 from .health import HealthMonitor
 from .pool import EntropyPool
 from .profile import Profile

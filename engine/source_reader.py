@@ -23,7 +23,7 @@ import time
 from openentropy.pipelines.stages import Sha256Stage, VonNeumannStage
 
 from .collector import Collector
-from .errors import EntropyTimeoutError, SourceUnavailableError
+from openentropy.errors import EntropyTimeoutError, SourceUnavailableError
 from .extract import extract_bytes
 from .outcome import Status
 from .profile import SourceSpec

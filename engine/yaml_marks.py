@@ -45,7 +45,7 @@ from typing import Any
 
 import yaml
 
-from .errors import ProfileError, ProfileIssue
+from openentropy.errors import ProfileError, ProfileIssue
 
 Path = tuple[Any, ...]
 

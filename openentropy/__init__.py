@@ -28,14 +28,14 @@ from ._version import __version__
 #: Public name -> "module:attribute", imported lazily by ``__getattr__``.
 _EXPORTS = {
     "EntropyPool": "openentropy.seed_pool:EntropyPool",
-    "EntropyTimeoutError": "openentropy.engine.errors:EntropyTimeoutError",
+    "EntropyTimeoutError": "openentropy.errors:EntropyTimeoutError",
     "Harvester": "openentropy.harvester:Harvester",
     "HarvesterClosedError": "openentropy.harvester:HarvesterClosedError",
-    "OpenEntropyError": "openentropy.engine.errors:OpenEntropyError",
+    "OpenEntropyError": "openentropy.errors:OpenEntropyError",
     "Profile": "openentropy.engine.profile:Profile",
-    "ProfileError": "openentropy.engine.errors:ProfileError",
+    "ProfileError": "openentropy.errors:ProfileError",
     "QualityReport": "openentropy.quality:QualityReport",
-    "SourceUnavailableError": "openentropy.engine.errors:SourceUnavailableError",
+    "SourceUnavailableError": "openentropy.errors:SourceUnavailableError",
     "assess": "openentropy.quality:assess",
     "detect_available_sources": "openentropy.quality:detect_available_sources",
     "load_profile": "openentropy.engine.loader:load_profile",

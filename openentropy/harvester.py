@@ -35,7 +35,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from openentropy.engine.errors import EntropyTimeoutError, OpenEntropyError
+from openentropy.errors import EntropyTimeoutError, OpenEntropyError
 from openentropy.engine.outcome import RoundResult
 from openentropy.engine.status import PoolStatus
 from openentropy.engine.profile import Profile

@@ -24,7 +24,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from openentropy.engine.errors import EntropyTimeoutError, PoolError
+from openentropy.errors import EntropyTimeoutError, PoolError
 from openentropy.engine.outcome import RoundResult
 from openentropy.engine.status import PoolStatus
 from openentropy.engine.profile import Profile, SourceSpec

@@ -28,8 +28,8 @@ from typing import Annotated, BinaryIO, Literal, Union
 
 from pydantic import Field
 
-from openentropy.engine.errors import SinkError
-from openentropy.engine.strict import StrictModel
+from openentropy.errors import SinkError
+from openentropy.strict import StrictModel
 
 from .encoding import _BYTES_PER_LINE, Format, StreamEncoder
 

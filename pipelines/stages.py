@@ -12,7 +12,7 @@ from typing import Annotated, Literal, Union
 import numpy as np
 from pydantic import Field, TypeAdapter
 
-from openentropy.engine.strict import StrictModel
+from openentropy.strict import StrictModel
 
 from . import conditioners
 

@@ -27,7 +27,7 @@ def load_symbols(source: str | None, file: str | None, samples: int, params: tup
     ``max_bytes`` of a file (``truncated`` says whether the file went on)."""
     import numpy as np
 
-    from openentropy.engine.errors import OpenEntropyError
+    from openentropy.errors import OpenEntropyError
     from openentropy.engine.measure import collect_extracted
 
     from .params import parse_params

@@ -13,7 +13,7 @@ import sys
 
 import click
 
-from openentropy.engine.errors import OpenEntropyError, ProfileError
+from openentropy.errors import OpenEntropyError, ProfileError
 
 #: command name -> "module:attribute" (a click command), imported on first use
 COMMANDS = {

@@ -57,7 +57,7 @@ class UnknownCommandError(click.UsageError):
 
 def get_command(name: str) -> click.Command:
     """The click command called ``name`` (or an alias of it)."""
-    from openentropy.engine.suggest import did_you_mean
+    from openentropy.suggest import did_you_mean
 
     target = COMMANDS.get(ALIASES.get(name, name))
     if target is None:

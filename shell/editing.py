@@ -22,7 +22,7 @@ import copy
 from dataclasses import dataclass
 from typing import Any
 
-from openentropy.engine.errors import ProfileError
+from openentropy.errors import ProfileError
 from openentropy.engine.loader import validate_document
 from openentropy.engine.profile import Profile
 from openentropy.engine.yaml_marks import MarkedDocument

@@ -75,7 +75,7 @@ def bytes_command(shell, count: int, fmt: str) -> None:
     Collects first if the pool has mixed nothing yet, and (full_entropy, drbg)
     until enough entropy is credited, for at most the profile's stall_timeout.
     """
-    from openentropy.engine.errors import EntropyTimeoutError
+    from openentropy.errors import EntropyTimeoutError
     from openentropy.pipelines.encoding import StreamEncoder
 
     session = shell.session

@@ -7,7 +7,7 @@ import json
 import click
 import yaml
 
-from openentropy.engine.errors import ProfileError
+from openentropy.errors import ProfileError
 
 
 @click.group()

@@ -30,7 +30,7 @@ import click
 from prompt_toolkit import PromptSession
 from prompt_toolkit.history import History, InMemoryHistory
 
-from openentropy.engine.errors import OpenEntropyError, ProfileError
+from openentropy.errors import OpenEntropyError, ProfileError
 
 from .cli import EXIT_INTERRUPTED, EXIT_RUNTIME, EXIT_USAGE
 from .commands import get_command, with_defaults

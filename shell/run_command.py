@@ -73,7 +73,7 @@ def drive_rounds(harvest, summary, progress, stop: threading.Event, limits=None)
     (``bytes_delivered``), not the rounds' sum: a round stopped by a full disk wrote
     part of its bytes, and the summary must count exactly the bytes on disk.
     """
-    from openentropy.engine.errors import EntropyTimeoutError, SinkError
+    from openentropy.errors import EntropyTimeoutError, SinkError
 
     exit_code = 0
     try:

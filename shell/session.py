@@ -16,7 +16,7 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
-from openentropy.engine.errors import ProfileError
+from openentropy.errors import ProfileError
 
 from .editing import ProfileDraft
 

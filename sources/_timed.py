@@ -18,7 +18,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from openentropy.engine.errors import SourceUnavailableError
+from openentropy.errors import SourceUnavailableError
 
 from .base import Availability, unavailable
 from .timing_source import DURATION_STAGES, TimingSource

@@ -39,7 +39,7 @@ from typing import Literal
 import numpy as np
 from pydantic import Field
 
-from openentropy.engine.errors import SourceUnavailableError
+from openentropy.errors import SourceUnavailableError
 
 from .base import AVAILABLE, Availability, Category, EntropySource, SourceInfo, SourceParams, unavailable
 

@@ -22,7 +22,7 @@ from typing import ClassVar
 
 import numpy as np
 
-from openentropy.engine.errors import SourceUnavailableError
+from openentropy.errors import SourceUnavailableError
 
 from . import _native
 from .base import AVAILABLE, Availability, Category, EntropySource, SourceInfo, unavailable

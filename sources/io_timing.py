@@ -30,7 +30,7 @@ from contextlib import contextmanager
 import numpy as np
 from pydantic import Field
 
-from openentropy.engine.errors import SourceUnavailableError
+from openentropy.errors import SourceUnavailableError
 
 from . import _native
 from .timing_source import DURATION_STAGES

@@ -27,7 +27,7 @@ import time
 import numpy as np
 from pydantic import Field, field_validator
 
-from openentropy.engine.errors import SourceUnavailableError
+from openentropy.errors import SourceUnavailableError
 
 from ._timed import PythonTimingSource
 from .base import AVAILABLE, Availability, Category, SourceInfo, unavailable

@@ -16,8 +16,8 @@ import importlib
 import importlib.metadata
 from types import MappingProxyType
 
-from openentropy.engine.errors import UnknownSourceError
-from openentropy.engine.suggest import did_you_mean
+from openentropy.errors import UnknownSourceError
+from openentropy.suggest import did_you_mean
 
 from .base import EntropySource
 

@@ -29,7 +29,7 @@ from pathlib import Path
 import numpy as np
 from pydantic import Field
 
-from openentropy.engine.errors import SourceUnavailableError
+from openentropy.errors import SourceUnavailableError
 
 from .base import AVAILABLE, Availability, Category, EntropySource, SourceInfo, SourceParams, unavailable
 

@@ -28,7 +28,7 @@ import time
 import numpy as np
 from pydantic import Field
 
-from openentropy.engine.errors import SourceUnavailableError
+from openentropy.errors import SourceUnavailableError
 
 from ._timed import time_calls
 from .timing_source import DURATION_STAGES

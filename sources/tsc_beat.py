@@ -23,7 +23,7 @@ import platform
 import numpy as np
 from pydantic import Field
 
-from openentropy.engine.errors import SourceUnavailableError
+from openentropy.errors import SourceUnavailableError
 
 from . import _native
 from .base import AVAILABLE, Availability, Category, SourceInfo, unavailable

@@ -6,7 +6,7 @@ import time
 import pytest
 
 from openentropy.engine.accounting import CreditedBuffer
-from openentropy.engine.errors import EntropyTimeoutError, PoolError, ProfileError
+from openentropy.errors import EntropyTimeoutError, PoolError, ProfileError
 from openentropy.engine.loader import load_profile, load_profile_text
 from openentropy.engine.pool import BITS_PER_FULL_BLOCK, EntropyPool
 from openentropy.engine.runner import Harvest

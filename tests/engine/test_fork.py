@@ -9,7 +9,7 @@ import os
 
 import pytest
 
-from openentropy.engine.errors import EntropyTimeoutError
+from openentropy.errors import EntropyTimeoutError
 from openentropy.engine.pool import EntropyPool
 
 MODES = [

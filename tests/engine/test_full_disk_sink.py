@@ -12,7 +12,7 @@ import threading
 
 import pytest
 
-from openentropy.engine.errors import SinkError
+from openentropy.errors import SinkError
 from openentropy.engine.loader import load_profile_text
 from openentropy.engine.outcome import RunSummary
 from openentropy.pipelines import sinks

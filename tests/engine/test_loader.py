@@ -2,7 +2,7 @@
 
 import pytest
 
-from openentropy.engine.errors import ProfileError, ProfileNotFoundError
+from openentropy.errors import ProfileError, ProfileNotFoundError
 from openentropy.engine.loader import load_profile, load_profile_text, shipped_profiles
 from openentropy.engine.yaml_marks import substitute_env
 

@@ -7,7 +7,7 @@ import sys
 import numpy as np
 import pytest
 
-from openentropy.engine.errors import ProfileError
+from openentropy.errors import ProfileError
 from openentropy.engine.measure import (
     BenchRow,
     bench_source,

@@ -5,7 +5,7 @@ import threading
 
 import pytest
 
-from openentropy.engine.errors import PoolError
+from openentropy.errors import PoolError
 from openentropy.engine.pool import EntropyPool
 
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from openentropy.engine.errors import ProfileError
+from openentropy.errors import ProfileError
 from openentropy.engine.loader import load_profile_text
 
 BASE = """\

@@ -6,7 +6,7 @@ import os
 
 import pytest
 
-from openentropy.engine.errors import SinkError
+from openentropy.errors import SinkError
 from openentropy.pipelines.encoding import StreamEncoder
 from openentropy.pipelines.sinks import FileSinkSpec, NullSinkSpec, StdoutSinkSpec
 

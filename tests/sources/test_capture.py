@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from openentropy.engine.errors import SourceUnavailableError
+from openentropy.errors import SourceUnavailableError
 from openentropy.sources import capture
 from openentropy.sources.capture import (
     AudioNoise,

@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 from pydantic import TypeAdapter
 
-from openentropy.engine.errors import SourceUnavailableError
+from openentropy.errors import SourceUnavailableError
 from openentropy.pipelines.stages import StageSpec
 from openentropy.sources import get_source_class, source_names
 from openentropy.sources.base import Category, EntropySource

@@ -6,7 +6,7 @@ import time
 import numpy as np
 import pytest
 
-from openentropy.engine.errors import SourceUnavailableError
+from openentropy.errors import SourceUnavailableError
 from openentropy.sources import _native, cpu_rng
 from openentropy.sources.base import Category
 from openentropy.sources.cpu_rng import Rdrand, Rdseed

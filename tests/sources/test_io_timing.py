@@ -10,7 +10,7 @@ from types import SimpleNamespace
 import numpy as np
 import pytest
 
-from openentropy.engine.errors import SourceUnavailableError
+from openentropy.errors import SourceUnavailableError
 from openentropy.sources import io_timing
 from openentropy.sources.io_timing import DiskIo, FsyncJournal
 

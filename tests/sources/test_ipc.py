@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from pydantic import ValidationError
 
-from openentropy.engine.errors import SourceUnavailableError
+from openentropy.errors import SourceUnavailableError
 from openentropy.sources import _native
 from openentropy.sources.ipc import PIPE_MESSAGE_MAX, FutexPingpong, PipeBuffer
 

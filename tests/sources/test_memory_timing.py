@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 from pydantic import ValidationError
 
-from openentropy.engine.errors import SourceUnavailableError
+from openentropy.errors import SourceUnavailableError
 from openentropy.sources.memory_timing import DramRowBuffer, PageFaultTiming, VmPageTiming
 
 NATIVE = [(DramRowBuffer, {}), (DramRowBuffer, {"flush": False, "buffer_mib": 4}),

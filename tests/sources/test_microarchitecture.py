@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from pydantic import ValidationError
 
-from openentropy.engine.errors import SourceUnavailableError
+from openentropy.errors import SourceUnavailableError
 from openentropy.sources import _native, cpus
 from openentropy.sources.microarchitecture import (
     CacheContention,

@@ -10,7 +10,7 @@ import numpy as np
 import pydantic
 import pytest
 
-from openentropy.engine.errors import SourceUnavailableError
+from openentropy.errors import SourceUnavailableError
 from openentropy.sources.network import (
     DnsTiming,
     TcpConnectTiming,

@@ -5,7 +5,7 @@ import time
 import numpy as np
 import pytest
 
-from openentropy.engine.errors import ProfileError, UnknownSourceError
+from openentropy.errors import ProfileError, UnknownSourceError
 from openentropy.engine.loader import load_profile_text
 from openentropy.sources import SOURCES, _native, get_source_class, source_names
 from openentropy.sources.base import Category, EntropySource

@@ -6,7 +6,7 @@ import zlib
 import numpy as np
 import pytest
 
-from openentropy.engine.errors import SourceUnavailableError
+from openentropy.errors import SourceUnavailableError
 from openentropy.sources.signal_timing import CompressionTiming, HashTiming, fixed_buffers
 
 

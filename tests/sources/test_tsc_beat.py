@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 from pydantic import ValidationError
 
-from openentropy.engine.errors import SourceUnavailableError
+from openentropy.errors import SourceUnavailableError
 from openentropy.sources import _native, tsc_beat
 from openentropy.sources.tsc_beat import TscClockBeat
 
