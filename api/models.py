@@ -66,11 +66,15 @@ class PoolStatusResponse(BaseModel):
     output_bytes: int
     buffer_size: int = Field(description="bytes waiting in the sources' input buffers (upstream field)")
     buffered_output: int = Field(description="output generated ahead of requests")
-    credited_bits: float
-    drawn_bits: float
-    balance_bits: float = Field(description="credited entropy available now")
+    credited_bits: float = Field(description="credited in over the pool's life: = balance + hashed + dropped")
+    drawn_bits: float = Field(description="credit hashed into released full-entropy blocks and DRBG seeds")
+    balance_bits: float = Field(description="credit still buffered, carried by the buffered input bytes")
+    hashed_bits: float = Field(description="credit hashed into the pool state with the bytes that carry it")
+    dropped_bits: float = Field(description="credit dropped with bytes a full input buffer let go")
+    full_entropy_blocks: int = Field(description="blocks released with >= 320 credited bits hashed into each")
     blocks: int
     drbg_reseeds: int
+    drbg_instantiations: int
     rounds: int = Field(description="harvest rounds completed")
     bytes_served: int
     last_error: str

@@ -42,8 +42,9 @@ def pool_status_response(pool: ServedPool, status: PoolStatus) -> PoolStatusResp
         profile=pool.name, mode=status.mode, sources_healthy=sum(s.healthy for s in status.sources),
         total=len(status.sources), raw_bytes=status.mixed_bytes, output_bytes=status.output_bytes,
         buffer_size=status.buffered_bytes, buffered_output=len(pool.buffer), credited_bits=status.credited_bits,
-        drawn_bits=status.drawn_bits, balance_bits=status.balance_bits, blocks=status.blocks,
-        drbg_reseeds=status.drbg_reseeds, rounds=pool.rounds, bytes_served=pool.bytes_served,
+        drawn_bits=status.drawn_bits, balance_bits=status.balance_bits, hashed_bits=status.hashed_bits,
+        dropped_bits=status.dropped_bits, full_entropy_blocks=status.full_entropy_blocks, blocks=status.blocks,
+        drbg_reseeds=status.drbg_reseeds, drbg_instantiations=status.drbg_instantiations, rounds=pool.rounds, bytes_served=pool.bytes_served,
         last_error=pool.last_error, sources=[source_status(s) for s in status.sources],
     )
 

@@ -87,6 +87,5 @@ def server_spec(profiles: list[tuple[Profile, str | Profile]]) -> ServerSpec:
 
 def trusted_proxies(settings: Settings, spec: ServerSpec) -> tuple[str, ...]:
     """The proxies to believe: ``settings.trusted_proxies`` if given, else the profile's
-    ``server.trusted_proxies`` (read with a default until every ``ServerSpec`` has the
-    field: it is requested in engine/profile.py)."""
-    return tuple(settings.trusted_proxies) or tuple(getattr(spec, "trusted_proxies", None) or ())
+    ``server.trusted_proxies``."""
+    return tuple(settings.trusted_proxies) or tuple(spec.trusted_proxies)

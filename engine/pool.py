@@ -338,6 +338,8 @@ class EntropyPool:
         if not isinstance(n, int) or n < 0:
             raise PoolError(f"byte count must be a non-negative integer, got {n!r}")
         self._check_pid()
+        if n == 0:
+            return b""  # nothing to make: no reseed, no credit spent
         deadline = None if not timeout_s else time.monotonic() + timeout_s
         if self.mode == "sha256":
             out = self._sha256_output(n, deadline)

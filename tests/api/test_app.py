@@ -150,6 +150,10 @@ async def test_health_sources_pool_status(serve):
                       "credited_bits", "balance_bits", "drawn_bits", "rounds", "buffered_output"):
             assert field in status
         assert status["mode"] == "sha256" and status["rounds"] >= 1 and status["raw_bytes"] > 0
+        # where every credited bit went: still buffered, hashed into the state, or dropped
+        ledger = status["balance_bits"] + status["hashed_bits"] + status["dropped_bits"]
+        assert abs(status["credited_bits"] - ledger) <= 1e-6 * max(1.0, status["credited_bits"])
+        assert status["drawn_bits"] >= 320 * status["full_entropy_blocks"]
         assert (await client.get("/health", params={"profile": "nope"})).status_code == 400
 
 

@@ -41,6 +41,13 @@ def test_a_trusted_proxy_names_the_client(tmp_path, live_server, profile_text):
         assert _limited(base, [f"10.9.9.{i}, 203.0.113.7" for i in range(REQUESTS)]) >= REQUESTS - 10
 
 
+def test_the_profile_names_its_trusted_proxies(tmp_path, live_server, profile_text):
+    path = tmp_path / "proxied.yaml"
+    path.write_text(profile_text("proxied", rate_limit=LIMITS, extra="  trusted_proxies: [127.0.0.0/8]\n"))
+    with live_server(path) as (base, _process, _log):
+        assert _limited(base, [f"198.51.100.{i}" for i in range(REQUESTS)]) == 0  # each client its own bucket
+
+
 def test_serve_rejects_a_bad_trusted_proxy():
     from click.testing import CliRunner
 
