@@ -46,3 +46,58 @@ def test_the_check_sees_a_violation(tmp_path):
     found = [n for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) and n.module in INTERNAL]
     found += [n for n in ast.walk(tree) if isinstance(n, ast.Attribute) and n.attr == "_runtime"]
     assert len(found) == 2
+
+
+#: The layers, left to right: a package imports only those to its left (and the root's
+#: shared leaves). ``profiles`` holds data only.
+LAYERS = ("sources", "pipelines", "engine", "api", "shell")
+ROOT_LEAVES = {"errors", "strict", "suggest", "_version", "profiles"}
+
+
+def imported_modules(path: Path) -> list[tuple[int, str]]:
+    """Every absolute import in ``path`` (module level or inside functions), with its line."""
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(), str(path))):
+        if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            found.append((node.lineno, node.module))
+        elif isinstance(node, ast.Import):
+            found += [(node.lineno, alias.name) for alias in node.names]
+    return found
+
+
+def layer_violations(package: str, modules: list[tuple[int, str]]) -> list[str]:
+    rank = LAYERS.index(package)
+    problems = []
+    for line, module in modules:
+        parts = module.split(".")
+        if parts[0] != "openentropy" or len(parts) < 2:
+            continue
+        if parts[1] in LAYERS and LAYERS.index(parts[1]) > rank:
+            problems.append(f"line {line}: {module} (a layer to the right of {package})")
+        elif parts[1] not in LAYERS and parts[1] not in ROOT_LEAVES:
+            problems.append(f"line {line}: {module} (the public API sits above every layer)")
+    return problems
+
+
+@pytest.mark.parametrize("package", LAYERS)
+def test_imports_follow_the_data(package):
+    problems = {}
+    for path in sorted((ROOT / package).rglob("*.py")):
+        found = layer_violations(package, imported_modules(path))
+        if found:
+            problems[str(path.relative_to(ROOT))] = found
+    assert not problems, problems
+
+
+def test_root_leaves_import_no_layer():
+    for name in ("errors", "strict", "suggest", "_version"):
+        modules = imported_modules(ROOT / "openentropy" / f"{name}.py")
+        assert not [m for _, m in modules if m.startswith("openentropy.")], name
+
+
+def test_the_layer_check_sees_a_violation():
+    assert layer_violations("sources", [(3, "openentropy.engine.loader")]) == [
+        "line 3: openentropy.engine.loader (a layer to the right of sources)"
+    ]
+    assert layer_violations("engine", [(1, "openentropy.harvester")])
+    assert not layer_violations("shell", [(1, "openentropy.api.app"), (2, "openentropy.errors")])
