@@ -13,7 +13,17 @@ models.py, and one router per routes_*.py.
 
 from __future__ import annotations
 
-from .app import create_app
-from .settings import Settings
+import importlib
+from typing import Any
 
-__all__ = ["Settings", "create_app"]
+#: Imported on first use, so the engine can compose ``profile_section`` into the profile
+#: schema without starting the service's imports (FastAPI, uvicorn).
+_EXPORTS = {"Settings": ".settings", "create_app": ".app"}
+
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _EXPORTS:
+        raise AttributeError(f"module 'openentropy.api' has no attribute '{name}'")
+    return getattr(importlib.import_module(_EXPORTS[name], __name__), name)

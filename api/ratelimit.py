@@ -20,7 +20,7 @@ from __future__ import annotations
 import time
 from collections import OrderedDict
 
-from openentropy.engine.profile import RateLimitSpec
+from openentropy.api.profile_section import RateLimitSpec
 
 
 class RateLimiter:

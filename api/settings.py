@@ -22,7 +22,8 @@ import os
 from dataclasses import dataclass
 
 from openentropy.engine.loader import load_profile
-from openentropy.engine.profile import Profile, ServerSpec
+from openentropy.api.profile_section import ServerSpec
+from openentropy.engine.profile import Profile
 
 DEFAULT_PROFILE = "server"
 

@@ -23,7 +23,8 @@ from dataclasses import dataclass, field
 import anyio
 from fastapi import Depends, Request
 
-from openentropy.engine.profile import Profile, ServerSpec
+from openentropy.api.profile_section import ServerSpec
+from openentropy.engine.profile import Profile
 
 from .errors import ApiError
 from .feeder import ServedPool

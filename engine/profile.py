@@ -9,7 +9,8 @@ A profile (YAML, see profiles/*.yaml) has::
     pool: PoolSpec                  output construction and what it mixes in
     sinks: [SinkSpec]               where output goes
     run: RunSpec                    rounds, total bytes, interval, bytes per round
-    server: ServerSpec              REST service settings (``oe serve``): auth, limits, CORS
+    server: ServerSpec              REST service settings (``oe serve``): auth, limits, CORS;
+                                    defined in api/profile_section.py, composed here (SECTIONS)
 
 Every model forbids unknown keys; stages and sinks are discriminated on ``type``.
 Loading YAML (with ``extends``, ``${VAR}`` and line/column errors) is in loader.py.
@@ -17,8 +18,9 @@ Loading YAML (with ``extends``, ``${VAR}`` and line/column errors) is in loader.
 
 from __future__ import annotations
 
-import ipaddress
-from functools import cached_property
+import importlib
+import types
+from functools import cache, cached_property
 from typing import Any, Literal
 
 from pydantic import Field, ValidationError, field_validator, model_validator
@@ -29,10 +31,24 @@ from openentropy.pipelines.stages import StageSpec, parse_stages
 from openentropy.sources.base import EntropySource, SourceParams
 from openentropy.sources.registry import get_source_class
 
-from .duration import Duration
 from openentropy.errors import UnknownSourceError
-from .report_spec import ReportSpec
 from openentropy.strict import StrictModel
+
+from .duration import Duration
+from .report_spec import ReportSpec
+
+#: Profile sections defined by the layer that uses them, by import path (as the source
+#: registry names its sources): the engine composes them into the schema without
+#: importing a layer to its right. Resolved once, when this module is imported.
+SECTIONS = types.MappingProxyType({
+    "server": "openentropy.api.profile_section:ServerSpec",
+})
+
+
+@cache
+def section_model(name: str) -> type:
+    module, _, attribute = SECTIONS[name].partition(":")
+    return getattr(importlib.import_module(module), attribute)
 
 
 class HealthSpec(StrictModel):
@@ -166,54 +182,6 @@ class RunSpec(StrictModel):
     )
 
 
-class RateLimitSpec(StrictModel):
-    """Per-client token buckets for the REST service (a client is its IP address)."""
-
-    requests_per_second: float | None = Field(
-        20.0, gt=0, le=1_000_000, description="sustained requests per second per client; null: no request limit"
-    )
-    burst: int = Field(40, ge=1, le=1_000_000, description="requests a client may make at once before the limit bites")
-    bytes_per_second: int | None = Field(
-        1 << 20, ge=1, le=1 << 34, description="sustained random bytes per second per client; null: no byte limit"
-    )
-
-
-class ServerSpec(StrictModel):
-    """How ``oe serve`` exposes this profile's pool over HTTP (ignored by ``oe run``)."""
-
-    api_key_env: str | None = Field(
-        None, pattern=r"^[A-Za-z_][A-Za-z0-9_]*$",
-        description="environment variable holding the API key for control and raw-data routes; unset: those are disabled",
-    )
-    allow_raw: bool = Field(False, description="allow conditioning=raw (unconditioned source bytes; needs the API key)")
-    max_bytes: int = Field(65536, ge=1024, le=1 << 24, description="most random bytes one request may ask for")
-    buffer_bytes: int = Field(
-        262144, ge=4096, le=1 << 28, description="pool output generated ahead of requests, so handlers never wait"
-    )
-    timeout: Duration = Field(2.0, gt=0, le=60, description="longest a request waits for output before a 503")
-    rate_limit: RateLimitSpec = Field(default_factory=RateLimitSpec, description="per-client rate limits")
-    cors_origins: list[str] = Field(default_factory=list, description="origins allowed by CORS; empty: CORS off")
-    trusted_proxies: list[str] = Field(
-        default_factory=list,
-        description="reverse proxies (addresses or networks, e.g. 10.0.0.2, 10.0.0.0/8) whose X-Forwarded-For "
-        "names the client; empty: forwarded headers are ignored",
-    )
-
-    @field_validator("trusted_proxies")
-    @classmethod
-    def _proxy_networks(cls, values: list[str]) -> list[str]:
-        for index, value in enumerate(values):
-            try:
-                ipaddress.ip_network(value, strict=False)
-            except ValueError:
-                raise PydanticCustomError(
-                    "trusted_proxy",
-                    "'{value}' is not an IP address or network (e.g. 10.0.0.2, ::1 or 10.0.0.0/8)",
-                    {"value": value, "field": str(index)},
-                ) from None
-        return values
-
-
 class Profile(StrictModel):
     """A complete, validated profile."""
 
@@ -226,7 +194,8 @@ class Profile(StrictModel):
     sinks: list[SinkSpec] = Field(default_factory=lambda: [StdoutSinkSpec()], min_length=1)
     run: RunSpec = Field(default_factory=RunSpec)
     report: ReportSpec = Field(default_factory=ReportSpec, description="what `oe report` measures and gates on")
-    server: ServerSpec = Field(default_factory=ServerSpec, description="what `oe serve` allows and limits")
+    server: "ServerSpec" = Field(default_factory=lambda: section_model("server")(),
+                                 description="what `oe serve` allows and limits")
 
     @field_validator("sources")
     @classmethod
@@ -246,3 +215,6 @@ class Profile(StrictModel):
         """A copy with ``run`` fields replaced (validated), e.g. from CLI flags."""
         run = RunSpec.model_validate({**self.run.model_dump(), **changes})
         return self.model_copy(update={"run": run})
+
+
+Profile.model_rebuild(_types_namespace={"ServerSpec": section_model("server")})

@@ -9,7 +9,7 @@ import pytest
 
 from openentropy.api.buffer import OutputBuffer
 from openentropy.api.ratelimit import RateLimiter
-from openentropy.engine.profile import RateLimitSpec
+from openentropy.api.profile_section import RateLimitSpec
 
 
 class Clock:
