@@ -67,15 +67,18 @@ def resolve_profile(ref: str, base_dir: Path | None = None) -> Path:
     )
 
 
-def _merge(parent: MarkedDocument, child: MarkedDocument) -> MarkedDocument:
-    def merge(a: Any, b: Any) -> Any:
-        if isinstance(a, dict) and isinstance(b, dict):
-            merged = dict(a)
-            for key, value in b.items():
-                merged[key] = merge(a[key], value) if key in a else value
-            return merged
-        return b
+def merge(base: Any, changes: Any) -> Any:
+    """``changes`` over ``base``, the rule of ``extends`` and of overrides: mappings merge
+    key by key; lists and scalars replace."""
+    if isinstance(base, dict) and isinstance(changes, dict):
+        merged = dict(base)
+        for key, value in changes.items():
+            merged[key] = merge(base[key], value) if key in base else value
+        return merged
+    return changes
 
+
+def _merge(parent: MarkedDocument, child: MarkedDocument) -> MarkedDocument:
     return MarkedDocument(
         data=merge(parent.data, child.data),
         values={**parent.values, **child.values},

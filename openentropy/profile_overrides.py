@@ -12,19 +12,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from openentropy.engine.loader import load_profile, validate_document
+from openentropy.engine.loader import load_profile, merge, validate_document
 from openentropy.engine.profile import Profile
 from openentropy.engine.yaml_marks import MarkedDocument
-
-
-def merged(base: Any, changes: Any) -> Any:
-    """``changes`` over ``base``: mappings merge key by key; anything else replaces."""
-    if isinstance(base, dict) and isinstance(changes, dict):
-        out = dict(base)
-        for key, value in changes.items():
-            out[key] = merged(base[key], value) if key in base else value
-        return out
-    return changes
 
 
 def profile_with(profile: str | Profile, overrides: dict[str, Any] | None = None) -> Profile:
@@ -34,4 +24,4 @@ def profile_with(profile: str | Profile, overrides: dict[str, Any] | None = None
         return base
     data = base.model_dump(mode="json", exclude_unset=True)
     data.pop("extends", None)
-    return validate_document(MarkedDocument(data=merged(data, overrides)), f"{base.name} (with overrides)")
+    return validate_document(MarkedDocument(data=merge(data, overrides)), f"{base.name} (with overrides)")
