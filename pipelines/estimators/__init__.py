@@ -8,10 +8,20 @@ an :class:`Estimate`; ``assess`` runs them all the way NIST's ea_non_iid does (s
     collision          6.3.2     lrs         6.3.6     multi_mmc  6.3.9
     markov             6.3.3     multi_mcw   6.3.7     lz78y      6.3.10
     compression        6.3.4
+
+The IID track (section 5, as NIST's ea_iid runs it): ``assess_iid`` runs the
+permutation test (5.1, ``permutation_test``, seeded), the chi-square tests (5.2.1-5.2.4,
+``chi_square_tests``), the longest repeated substring test (5.2.5, ``lrs_test``) and the
+most common value estimate; ``IidAssessment.iid`` says whether the data pass as IID.
 """
 
 from .assessment import ESTIMATOR_NAMES, assess
 from .compression import compression
+from .iid_assessment import IidAssessment, assess_iid
+from .iid_chisquare import ChiSquare, chi_square_tests
+from .iid_lrs import LongestRepeat, lrs_test
+from .iid_permutation import PermutationResult, permutation_test
+from .iid_statistics import STATISTIC_NAMES
 from .predictors import lag, lz78y, multi_mcw, multi_mmc
 from .result import Assessment, Estimate
 from .statistics import collision, markov, most_common_value
@@ -20,18 +30,27 @@ from .tuples import lrs, t_tuple
 
 __all__ = [
     "Assessment",
+    "ChiSquare",
     "ESTIMATOR_NAMES",
     "Estimate",
+    "IidAssessment",
+    "LongestRepeat",
+    "PermutationResult",
+    "STATISTIC_NAMES",
     "assess",
+    "assess_iid",
+    "chi_square_tests",
     "collision",
     "compression",
     "lag",
     "lrs",
+    "lrs_test",
     "lz78y",
     "markov",
     "most_common_value",
     "multi_mcw",
     "multi_mmc",
+    "permutation_test",
     "t_tuple",
     "to_bits",
     "translate",

@@ -1,0 +1,83 @@
+"""SP 800-90B 5.1: the permutation test, with ea_iid's counters and pass rule and a seeded shuffle.
+
+Policy (5.1 steps 1-5, and iid/permutation_tests.h ``permutation_tests``):
+- t = the 19 statistics of the data as given (``iid_statistics.statistics``).
+- up to ``SHUFFLES`` = 10,000 times (5.1 step 2): shuffle the data (Fisher-Yates, each
+  shuffle applied to the previous one's result, as the tool does), compute t' and count,
+  per statistic j: C[j][0] += t'_j > t_j, C[j][1] += t'_j == t_j, C[j][2] += t'_j < t_j.
+- a statistic is decided, and no longer computed, once C[j][0] + C[j][1] > 5 and
+  C[j][1] + C[j][2] > 5 (``EARLY_STOP``; the tool's early stop; it cannot change the
+  verdict: the counters only grow). The shuffling ends when all 19 are decided.
+- verdict: the data fail (are not IID) if for some j C[j][0] + C[j][1] <= 5 or
+  C[j][1] + C[j][2] <= 5, i.e. t ranks among the 5 highest or lowest of the 10,001.
+
+The one place we differ from the tool: its generator is xoshiro256** seeded from the
+clock, and its OpenMP threads take rounds in whatever order they finish, so neither its
+counters nor its shuffles are reproducible. Ours come from numpy's PCG64 seeded with
+``seed`` (``DEFAULT_SEED`` unless given), one stream, rounds in order: the same seed
+gives the same counters and verdict. The statistic values, the counters' meaning and
+the pass rule are the tool's. Nothing here credits entropy.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from . import iid_statistics
+from .iid_statistics import STATISTIC_NAMES
+
+#: SP 800-90B 5.1 step 2: "repeat 10,000 times".
+SHUFFLES = 10_000
+#: 5.1 step 5 as ea_iid applies it: a statistic fails when t is within the top or bottom 5.
+EARLY_STOP = 5
+#: The seed used when none is given (any fixed value: it is printed in every report).
+DEFAULT_SEED = 90_800_2024
+
+
+@dataclass(frozen=True, eq=False)
+class PermutationResult:
+    """``statistics`` (name -> unpermuted value), ``counters`` (name -> (C0, C1, C2)),
+    ``shuffles`` (rounds run), ``seed``, ``passed``, ``failed`` (names that failed)."""
+
+    statistics: dict
+    counters: dict
+    shuffles: int
+    seed: int
+    passed: bool
+    failed: tuple
+
+
+def decided(c: np.ndarray) -> np.ndarray:
+    """Which statistics have enough shuffles above-or-equal and below-or-equal t."""
+    return (c[:, 0] + c[:, 1] > EARLY_STOP) & (c[:, 1] + c[:, 2] > EARLY_STOP)
+
+
+def permutation_test(symbols: np.ndarray, raw: np.ndarray, k: int, *, seed: int | None = None,
+                     shuffles: int = SHUFFLES) -> PermutationResult:
+    """5.1 on translated ``symbols`` (0..k-1) and the ``raw`` samples they came from."""
+    seed = DEFAULT_SEED if seed is None else int(seed)
+    mean, median = iid_statistics.baseline(symbols, raw, k)
+    t = iid_statistics.statistics(symbols, raw, k, mean, median)
+    values = np.unique(raw)  # symbol s is raw value values[s] (translate is monotone)
+    rng = np.random.Generator(np.random.PCG64(seed))
+    data = symbols.copy()
+    c = np.zeros((len(t), 3), dtype=np.int64)
+    active = np.ones(len(t), dtype=bool)
+    rounds = 0
+    while rounds < shuffles and active.any():
+        rng.shuffle(data)
+        tp = iid_statistics.statistics(data, values[data], k, mean, median, active)
+        rounds += 1
+        c[active, 0] += tp[active] > t[active]
+        c[active, 1] += tp[active] == t[active]
+        c[active, 2] += tp[active] < t[active]
+        active &= ~decided(c)
+    failing = ~decided(c)
+    return PermutationResult(
+        statistics={name: float(v) for name, v in zip(STATISTIC_NAMES, t)},
+        counters={name: tuple(int(x) for x in row) for name, row in zip(STATISTIC_NAMES, c)},
+        shuffles=rounds, seed=seed, passed=not failing.any(),
+        failed=tuple(name for name, f in zip(STATISTIC_NAMES, failing) if f),
+    )
