@@ -13,6 +13,9 @@ The IID track (section 5, as NIST's ea_iid runs it): ``assess_iid`` runs the
 permutation test (5.1, ``permutation_test``, seeded), the chi-square tests (5.2.1-5.2.4,
 ``chi_square_tests``), the longest repeated substring test (5.2.5, ``lrs_test``) and the
 most common value estimate; ``IidAssessment.iid`` says whether the data pass as IID.
+
+Restart tests (section 3.1.4, as ea_restart): ``restart_test`` on a 1000 x 1000 matrix.
+``dossier.build_dossier`` states the final claim and every figure behind it.
 """
 
 from .assessment import ESTIMATOR_NAMES, assess
@@ -23,6 +26,7 @@ from .iid_lrs import LongestRepeat, lrs_test
 from .iid_permutation import PermutationResult, permutation_test
 from .iid_statistics import STATISTIC_NAMES
 from .predictors import lag, lz78y, multi_mcw, multi_mmc
+from .restart import RestartResult, restart_test
 from .result import Assessment, Estimate
 from .statistics import collision, markov, most_common_value
 from .symbols import to_bits, translate
@@ -36,6 +40,7 @@ __all__ = [
     "IidAssessment",
     "LongestRepeat",
     "PermutationResult",
+    "RestartResult",
     "STATISTIC_NAMES",
     "assess",
     "assess_iid",
@@ -51,6 +56,7 @@ __all__ = [
     "multi_mcw",
     "multi_mmc",
     "permutation_test",
+    "restart_test",
     "t_tuple",
     "to_bits",
     "translate",
