@@ -3,6 +3,16 @@
 A file is read one sample per byte and never past ``--max-bytes``: ``/dev/zero`` or a
 disk image would otherwise be read into memory until it ran out. When the cap cuts a
 file short the report says so (``truncated`` and ``max_bytes`` in ``--json``).
+
+What runs (``pipelines.estimators``): the IID track (section 5: permutation test with
+``--seed``, chi-square, LRS test, most common value), then the non-IID track (6.3: the
+ten estimators). The non-IID track runs by default even when the data pass as IID (it
+costs seconds and a dossier shows both); ``--no-non-iid`` runs it only when the IID
+tests reject the data, as SP 800-90B requires at least. The claim is the IID figure when
+the data pass as IID, else the non-IID one (``dossier._claim``). ``--restart FILE`` adds
+the restart test (3.1.4) on a 1000 x 1000 restart matrix, with H_I from ``--h-initial``
+or else the claim; given alone (no --source/--file) it runs the restart test only.
+``--report PATH`` writes the dossier (``--format`` markdown, json, html) to PATH.md/...
 """
 
 from __future__ import annotations
@@ -19,6 +29,10 @@ DEFAULT_MAX_BYTES = 1_000_000
 
 #: The estimators need at least this many samples.
 MIN_SAMPLES = 1000
+
+#: Dossier formats for --report, and the suffix each file gets.
+REPORT_FORMATS = ("markdown", "json", "html")
+_SUFFIX = {"markdown": ".md", "json": ".json", "html": ".html"}
 
 
 def load_symbols(source: str | None, file: str | None, samples: int, params: tuple[str, ...],
@@ -62,55 +76,186 @@ def load_symbols(source: str | None, file: str | None, samples: int, params: tup
               help="Read at most this many bytes of --file (one sample per byte, whatever --bits); "
                    "the report says when the file was longer.")
 @click.option("--param", "params", multiple=True, metavar="KEY=VALUE", help="A source parameter (repeatable).")
+@click.option("--non-iid/--no-non-iid", "non_iid", default=True, show_default=True,
+              help="Run the non-IID track even when the data pass as IID (--no-non-iid: only when rejected).")
+@click.option("--seed", type=int, default=None, help="Seed of the permutation test's shuffles (default: fixed, printed).")
+@click.option("--shuffles", type=click.IntRange(min=1), default=10_000, show_default=True,
+              help="At most this many permutation-test shuffles (SP 800-90B 5.1: 10,000).")
+@click.option("--restart", "restart_file", type=click.Path(dir_okay=False),
+              help="Restart data: 1,000 restarts x 1,000 samples, one per byte, restart after restart.")
+@click.option("--h-initial", type=float, help="H_I for the restart test (default: the assessment's claim).")
+@click.option("--report", "report_path", type=click.Path(dir_okay=False),
+              help="Write the dossier to this path (one file per --format, suffix added).")
+@click.option("--format", "formats", multiple=True, type=click.Choice(REPORT_FORMATS),
+              help="Dossier formats for --report (repeatable; default markdown and json).")
 @click.option("--json", "as_json", is_flag=True, help="Print the assessment as JSON.")
-def assess_command(source, file, bits, samples, max_bytes, params, as_json) -> None:
-    """All ten SP 800-90B non-IID estimators and the final min-entropy (section 3.1.3),
-    exactly as NIST's ea_non_iid computes them.
+def assess_command(source, file, bits, samples, max_bytes, params, non_iid, seed, shuffles, restart_file,
+                   h_initial, report_path, formats, as_json) -> None:
+    """SP 800-90B, all of it: the IID track (permutation, chi-square and LRS tests, most
+    common value), the ten non-IID estimators, and the restart tests, with numbers as
+    NIST's ea_iid, ea_non_iid and ea_restart compute them; one final claim.
 
     \b
     Examples:
       oe assess --source page_fault_timing
       oe assess --file noise.bin --bits 4 --json
-      oe assess --file /dev/hwrng --max-bytes 2000000
+      oe assess --file noise.bin --restart restarts.bin --report dossier --format html
+      oe assess --restart restarts.bin --bits 8 --h-initial 2.99
     """
-    from openentropy.pipelines.estimators import ESTIMATOR_NAMES, assess
-
     from . import activity
-    from .console import stdout_console
 
+    if restart_file and source is None and file is None:
+        if h_initial is None:
+            raise click.UsageError("--restart alone needs --h-initial H (the initial entropy estimate)")
+        restart = _restart(restart_file, bits, h_initial)
+        _emit_restart(restart, as_json)
+        return
     activity.report(f"assess: reading {file}" if file else f"assess: collecting {samples:,} samples from {source}")
     data, label, truncated = load_symbols(source, file, samples, params, max_bytes)
     if len(data) < MIN_SAMPLES:
         raise click.UsageError(f"{label}: {len(data)} samples; the estimators need at least {MIN_SAMPLES}")
     symbols = data & ((1 << bits) - 1)
-    activity.report(f"assess: the ten SP 800-90B estimators on {len(symbols):,} samples of {label}")
     started = time.perf_counter()
-    result = assess(symbols, bits)
+    dossier, non_iid_result = _assess(symbols, label, bits, truncated, non_iid, seed, shuffles, restart_file,
+                                      h_initial, activity)
     seconds = time.perf_counter() - started
-    rows = [(name, *result.h(name)) for name in ESTIMATOR_NAMES]
+    if report_path:
+        for path in _write(dossier, report_path, formats or ("markdown", "json")):
+            activity.report(f"assess: wrote {path}")
     if as_json:
-        click.echo(json.dumps({
-            "input": label, "samples": result.samples, "bits_per_symbol": bits,
-            "estimators": {name: {"h_original": o, "h_bitstring": b} for name, o, b in rows},
-            "h_original": result.h_original, "h_bitstring": result.h_bitstring,
-            "min_entropy": result.min_entropy, "seconds": seconds,
-            "truncated": truncated, "max_bytes": max_bytes if file else None,
-        }, indent=2))
+        click.echo(json.dumps(_legacy(dossier, non_iid_result, seconds, max_bytes if file else None), indent=2))
         return
+    _print(dossier, non_iid_result, seconds, truncated, max_bytes)
+
+
+def _read_restart(path: str):
+    import numpy as np
+
+    try:
+        with open(path, "rb") as handle:
+            return np.frombuffer(handle.read(1_000_001), dtype=np.uint8)
+    except OSError as error:
+        raise click.BadParameter(f"cannot read {path}: {error.strerror}", param_hint="--restart") from None
+
+
+def _restart(path: str, bits: int, h_initial: float):
+    from openentropy.pipelines.estimators import restart_test
+
+    data = _read_restart(path)
+    try:
+        return restart_test(data & ((1 << bits) - 1), bits, h_initial)
+    except ValueError as error:
+        raise click.BadParameter(f"{path}: {error}", param_hint="--restart") from None
+
+
+def _assess(symbols, label, bits, truncated, non_iid, seed, shuffles, restart_file, h_initial, activity):
+    from openentropy.pipelines.estimators import assess, assess_iid
+    from openentropy.pipelines.estimators.dossier import build_dossier
+
+    activity.report(f"assess: the IID track on {len(symbols):,} samples of {label}")
+    iid = assess_iid(symbols, bits, seed=seed, shuffles=shuffles)
+    non_iid_result = None
+    if non_iid or not iid.iid:
+        activity.report(f"assess: the ten non-IID estimators on {len(symbols):,} samples of {label}")
+        non_iid_result = assess(symbols, bits)
+    restart = None
+    if restart_file:
+        dossier = build_dossier(symbols.tobytes(), label, bits, iid, non_iid_result, truncated=truncated,
+                                shuffles=shuffles)
+        h = dossier["claim"]["min_entropy"] if h_initial is None else h_initial
+        activity.report(f"assess: the restart tests on {restart_file} with H_I = {h:.6f}")
+        restart = _restart(restart_file, bits, min(h, float(bits)))
+    return build_dossier(symbols.tobytes(), label, bits, iid, non_iid_result, restart, truncated=truncated,
+                         shuffles=shuffles), non_iid_result
+
+
+def _write(dossier: dict, base: str, formats) -> list[str]:
+    from openentropy.pipelines.estimators.dossier import to_html, to_markdown
+
+    render = {"markdown": to_markdown, "html": to_html, "json": lambda d: json.dumps(d, indent=2) + "\n"}
+    written = []
+    for fmt in dict.fromkeys(formats):
+        path = base + _SUFFIX[fmt]
+        try:
+            with open(path, "w", encoding="utf-8") as handle:
+                handle.write(render[fmt](dossier))
+        except OSError as error:
+            raise click.BadParameter(f"cannot write {path}: {error.strerror}", param_hint="--report") from None
+        written.append(path)
+    return written
+
+
+def _legacy(dossier: dict, non_iid_result, seconds: float, max_bytes) -> dict:
+    """The dossier plus the flat keys `oe assess --json` has always had."""
+    from openentropy.pipelines.estimators import ESTIMATOR_NAMES
+
+    inp = dossier["input"]
+    flat = {
+        "input": inp["label"], "samples": inp["samples"], "bits_per_symbol": inp["bits_per_symbol"],
+        "min_entropy": dossier["claim"]["min_entropy"], "seconds": seconds,
+        "truncated": inp["truncated"], "max_bytes": max_bytes, "sha256": inp["sha256"],
+    }
+    if non_iid_result is not None:
+        flat["estimators"] = {name: dict(zip(("h_original", "h_bitstring"), non_iid_result.h(name)))
+                              for name in ESTIMATOR_NAMES}
+        flat["h_original"], flat["h_bitstring"] = non_iid_result.h_original, non_iid_result.h_bitstring
+    return {**flat, "dossier": dossier}
+
+
+def _emit_restart(restart, as_json: bool) -> None:
+    from .console import stdout_console
+
+    if as_json:
+        click.echo(json.dumps({"restart": restart.as_dict(), "min_entropy": restart.min_entropy}, indent=2))
+        return
+    console = stdout_console()
+    verdict = "passed" if restart.sanity_passed else "FAILED"
+    console.print(f"restart sanity check: X_max {restart.x_max} vs cutoff {restart.x_cutoff} "
+                  f"(alpha {restart.alpha:.6g}): {verdict}", markup=False)
+    if restart.validation_passed is not None:
+        console.print(f"validation: H_r {restart.h_r:.6f}, H_c {restart.h_c:.6f}, H_I {restart.h_initial:.6f}: "
+                      f"{'passed' if restart.validation_passed else 'FAILED'}", markup=False)
+    console.print(f"min(H_r, H_c, H_I) = {restart.min_entropy:.6f}", markup=False)
+
+
+def _print(dossier: dict, non_iid_result, seconds: float, truncated: bool, max_bytes: int) -> None:
     from rich.table import Table
 
-    fmt = lambda v: "-" if v is None else f"{v:.6f}"  # noqa: E731
-    table = Table(title=f"SP 800-90B assessment of {label}: {result.samples:,} samples, {bits} bits each",
-                  title_justify="left")
-    for column in ("estimator", "H original (bits/symbol)", "H bitstring (bits/bit)"):
-        table.add_column(column, justify="left" if column == "estimator" else "right")
-    for name, original, bitstring in rows:
-        table.add_row(name, fmt(original), fmt(bitstring))
+    from openentropy.pipelines.estimators import ESTIMATOR_NAMES
+
+    from .console import stdout_console
+
+    inp, iid, claim = dossier["input"], dossier["iid"], dossier["claim"]
+    label, bits = inp["label"], inp["bits_per_symbol"]
     console = stdout_console()
     if truncated:
         console.print(f"{label} is longer than --max-bytes: only the first {max_bytes:,} bytes were assessed",
                       soft_wrap=True, markup=False)
-    console.print(table)
-    bitstring = "-" if result.h_bitstring is None else f"{bits} x {result.h_bitstring:.6f}"
-    console.print(f"min-entropy = min(H_original {result.h_original:.6f}, {bitstring}) = "
-                  f"[bold]{result.min_entropy:.6f}[/] bits per {bits}-bit sample ({seconds:.2f} s)")
+    console.print(f"SP 800-90B assessment of {label}: {inp['samples']:,} samples, {bits} bits each, "
+                  f"SHA-256 {inp['sha256']}", soft_wrap=True, markup=False)
+    fmt = lambda v: "-" if v is None else f"{v:.6f}"  # noqa: E731
+    if iid["chi_square"]:
+        tests = [f"chi-square {n}: p = {c['p_value']:.4g} {'pass' if c['passed'] else 'FAIL'}"
+                 for n, c in iid["chi_square"].items()]
+        lrs, perm = iid["lrs_test"], iid["permutation"]
+        tests.append(f"LRS: W = {lrs['w']}, Pr(X >= 1) = {lrs['probability']:.4g} {'pass' if lrs['passed'] else 'FAIL'}")
+        tests.append(f"permutation: {perm['shuffles']:,} shuffles, seed {perm['seed']}: "
+                     + ("pass" if perm["passed"] else "FAIL (" + ", ".join(perm["failed"]) + ")"))
+        console.print(f"IID track: {'IID' if iid['passed'] else 'not IID'}; " + "; ".join(tests) + "; "
+                      f"MCV min-entropy {fmt(iid['min_entropy'])}", soft_wrap=True, markup=False)
+    if non_iid_result is not None:
+        table = Table(title="non-IID track (SP 800-90B 6.3)", title_justify="left")
+        for column in ("estimator", "H original (bits/symbol)", "H bitstring (bits/bit)"):
+            table.add_column(column, justify="left" if column == "estimator" else "right")
+        for name in ESTIMATOR_NAMES:
+            table.add_row(name, *(fmt(v) for v in non_iid_result.h(name)))
+        console.print(table)
+        bitstring = "-" if non_iid_result.h_bitstring is None else f"{bits} x {non_iid_result.h_bitstring:.6f}"
+        console.print(f"non-IID min-entropy = min(H_original {non_iid_result.h_original:.6f}, {bitstring}) = "
+                      f"{non_iid_result.min_entropy:.6f}", markup=False)
+    if dossier["restart"]:
+        r = dossier["restart"]
+        console.print(f"restart: X_max {r['x_max']} vs cutoff {r['x_cutoff']}; H_r {fmt(r['h_r'])}, H_c {fmt(r['h_c'])}; "
+                      f"{'passed' if r['sanity_passed'] and r['validation_passed'] else 'FAILED'}", markup=False)
+    console.print(f"min-entropy = [bold]{claim['min_entropy']:.6f}[/] bits per {bits}-bit sample "
+                  f"({claim['track']} track; {seconds:.2f} s)")

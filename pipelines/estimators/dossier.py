@@ -153,3 +153,38 @@ def to_markdown(d: dict) -> str:
         out += ["", "## Restart test (SP 800-90B section 3.1.4)", ""]
         out += [f"- {k}: {_f(v)}" for k, v in d["restart"].items()]
     return "\n".join(out) + "\n"
+
+
+def to_html(d: dict) -> str:
+    """The Markdown report as a standalone HTML page (headings, lists, tables)."""
+    import html as _html
+
+    body, table = [], []
+
+    def flush():
+        if table:
+            rows = [r for r in table if not set(r.replace("|", "").strip()) <= {"-"}]
+            cells = [[_html.escape(c.strip()) for c in r.strip("|").split("|")] for r in rows]
+            head = "".join(f"<th>{c}</th>" for c in cells[0])
+            rest = "".join("<tr>" + "".join(f"<td>{c}</td>" for c in r) + "</tr>" for r in cells[1:])
+            body.append(f"<table><tr>{head}</tr>{rest}</table>")
+            table.clear()
+
+    for line in to_markdown(d).splitlines():
+        if line.startswith("|"):
+            table.append(line)
+            continue
+        flush()
+        text = _html.escape(line).replace("**", "")
+        if line.startswith("## "):
+            body.append(f"<h2>{text[3:]}</h2>")
+        elif line.startswith("# "):
+            body.append(f"<h1>{text[2:]}</h1>")
+        elif line.startswith("- "):
+            body.append(f"<li>{text[2:]}</li>")
+        elif line:
+            body.append(f"<p>{text}</p>")
+    flush()
+    title = _html.escape(f"SP 800-90B assessment of {d['input']['label']}")
+    return (f"<!doctype html><html><head><meta charset='utf-8'><title>{title}</title></head><body>"
+            + "\n".join(body) + "</body></html>\n")
