@@ -2,8 +2,10 @@
 
 Policy (5.1 steps 1-5, and iid/permutation_tests.h ``permutation_tests``):
 - t = the 19 statistics of the data as given (``iid_statistics.statistics``).
-- up to ``SHUFFLES`` = 10,000 times (5.1 step 2): shuffle the data (Fisher-Yates, each
-  shuffle applied to the previous one's result, as the tool does), compute t' and count,
+- up to ``SHUFFLES`` = 10,000 times (5.1 step 2): shuffle the data (round i: numpy's
+  Fisher-Yates ``permutation`` of the original data, driven by PCG64 seeded with
+  SeedSequence(seed, spawn_key=(i,)): each round its own stream, so rounds can run on
+  two cores and still give the same counters), compute t' and count,
   per statistic j: C[j][0] += t'_j > t_j, C[j][1] += t'_j == t_j, C[j][2] += t'_j < t_j.
 - a statistic is decided, and no longer computed, once C[j][0] + C[j][1] > 5 and
   C[j][1] + C[j][2] > 5 (``EARLY_STOP``; the tool's early stop; it cannot change the
@@ -13,14 +15,18 @@ Policy (5.1 steps 1-5, and iid/permutation_tests.h ``permutation_tests``):
 
 The one place we differ from the tool: its generator is xoshiro256** seeded from the
 clock, and its OpenMP threads take rounds in whatever order they finish, so neither its
-counters nor its shuffles are reproducible. Ours come from numpy's PCG64 seeded with
-``seed`` (``DEFAULT_SEED`` unless given), one stream, rounds in order: the same seed
-gives the same counters and verdict. The statistic values, the counters' meaning and
+counters nor its shuffles are reproducible; it also shuffles the previous round's
+shuffle where we shuffle the original (both are uniform random permutations, so the
+test is the same). Ours come from numpy's PCG64 seeded from ``seed`` (``DEFAULT_SEED``
+unless given) and counted in round order: the same seed gives the same counters and
+verdict, whatever the number of threads. The statistic values, the counters' meaning and
 the pass rule are the tool's. Nothing here credits entropy.
 """
 
 from __future__ import annotations
 
+import os
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
@@ -54,26 +60,43 @@ def decided(c: np.ndarray) -> np.ndarray:
     return (c[:, 0] + c[:, 1] > EARLY_STOP) & (c[:, 1] + c[:, 2] > EARLY_STOP)
 
 
+def _round(symbols: np.ndarray, values: np.ndarray, k: int, mean: float, median: float, seed: int,
+           index: int, active: np.ndarray) -> np.ndarray:
+    """Round ``index``: the data shuffled by that round's own generator, then t'."""
+    rng = np.random.Generator(np.random.PCG64(np.random.SeedSequence(seed, spawn_key=(index,))))
+    data = rng.permutation(symbols)
+    return iid_statistics.statistics(data, values[data], k, mean, median, active)
+
+
 def permutation_test(symbols: np.ndarray, raw: np.ndarray, k: int, *, seed: int | None = None,
-                     shuffles: int = SHUFFLES) -> PermutationResult:
-    """5.1 on translated ``symbols`` (0..k-1) and the ``raw`` samples they came from."""
+                     shuffles: int = SHUFFLES, workers: int | None = None) -> PermutationResult:
+    """5.1 on translated ``symbols`` (0..k-1) and the ``raw`` samples they came from.
+
+    Rounds run ``workers`` at a time on threads (numpy, bz2 and the shuffle release the
+    GIL); their results are counted in round order, so the counters do not depend on
+    ``workers``."""
     seed = DEFAULT_SEED if seed is None else int(seed)
+    workers = max(1, workers if workers is not None else min(2, os.cpu_count() or 1))
     mean, median = iid_statistics.baseline(symbols, raw, k)
     t = iid_statistics.statistics(symbols, raw, k, mean, median)
     values = np.unique(raw)  # symbol s is raw value values[s] (translate is monotone)
-    rng = np.random.Generator(np.random.PCG64(seed))
-    data = symbols.copy()
     c = np.zeros((len(t), 3), dtype=np.int64)
     active = np.ones(len(t), dtype=bool)
     rounds = 0
-    while rounds < shuffles and active.any():
-        rng.shuffle(data)
-        tp = iid_statistics.statistics(data, values[data], k, mean, median, active)
-        rounds += 1
-        c[active, 0] += tp[active] > t[active]
-        c[active, 1] += tp[active] == t[active]
-        c[active, 2] += tp[active] < t[active]
-        active &= ~decided(c)
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        while rounds < shuffles and active.any():
+            batch = range(rounds, min(shuffles, rounds + workers))
+            wanted = active.copy()
+            futures = [pool.submit(_round, symbols, values, k, mean, median, seed, i, wanted) for i in batch]
+            for future in futures:
+                if not active.any():
+                    break
+                tp = future.result()
+                rounds += 1
+                c[active, 0] += tp[active] > t[active]
+                c[active, 1] += tp[active] == t[active]
+                c[active, 2] += tp[active] < t[active]
+                active &= ~decided(c)
     failing = ~decided(c)
     return PermutationResult(
         statistics={name: float(v) for name, v in zip(STATISTIC_NAMES, t)},

@@ -130,3 +130,11 @@ def test_lrs_test_fails_on_a_long_repeat():
 def test_single_symbol_awards_nothing():
     result = assess_iid(np.zeros(1000, dtype=np.uint8), 8)
     assert result.min_entropy == 0.0 and not result.iid
+
+
+def test_counters_do_not_depend_on_the_number_of_threads():
+    raw = _iid(3000, 16, 13)
+    symbols, k = translate(raw)
+    one = permutation_test(symbols, raw, k, seed=21, workers=1)
+    two = permutation_test(symbols, raw, k, seed=21, workers=2)
+    assert one.counters == two.counters and one.shuffles == two.shuffles
