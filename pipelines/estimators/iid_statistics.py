@@ -141,21 +141,28 @@ def collisions(seq: np.ndarray) -> tuple[float, int]:
     index holding the value at j: a suffix minimum, so only the jumps are a Python loop.
     """
     n = len(seq)
-    order = np.argsort(seq, kind="stable")
-    nxt = np.full(n, n, dtype=np.int64)
-    same = seq[order[1:]] == seq[order[:-1]]
-    nxt[order[:-1][same]] = order[1:][same]
-    ends = np.minimum.accumulate(nxt[::-1])[::-1].tolist()
-    lengths, s = [], 0
+    if n < 2:
+        return float("nan"), 0
+    order = np.argsort(seq, kind="stable").astype(np.int32)
+    nxt = np.empty(n, dtype=np.int32)
+    nxt[order[-1]] = n
+    nxt[order[:-1]] = np.where(seq[order[1:]] == seq[order[:-1]], order[1:], n)
+    end_at = np.minimum.accumulate(nxt[::-1])[::-1].item
+    total = count = longest = 0
+    s = 0
     while s < n:
-        e = ends[s]
+        e = end_at(s)
         if e >= n:
             break
-        lengths.append(e - s + 1)
+        length = e - s + 1
+        total += length
+        count += 1
+        if length > longest:
+            longest = length
         s = e + 1
-    if not lengths:
+    if not count:
         return float("nan"), 0
-    return sum(lengths) / len(lengths), max(lengths)
+    return total / count, longest
 
 
 def periodicity(seq: np.ndarray, lag: int) -> int:
