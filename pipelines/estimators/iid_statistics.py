@@ -21,6 +21,10 @@ as read). Which sequence each statistic reads follows ea_iid (iid/permutation_te
   bzip2 at block size 5 (the tool's ``BZ2_bzBuffToBuffCompress(..., 5, 0, 0)``); the
   statistic is the compressed length in bytes.
 
+Speed: ``statistics`` calls the native kernel (pipelines/_native/sp80090b_iid.c) for
+5.1.1-5.1.10 when the built core has it, one call per sequence; the functions here are
+the reference it is tested against and the fallback, with identical values.
+
 None of this credits entropy: the statistics feed the permutation test's IID verdict.
 """
 
@@ -29,6 +33,8 @@ from __future__ import annotations
 import bz2
 
 import numpy as np
+
+from openentropy.pipelines import _native
 
 #: ea_iid's names, in its order (iid/permutation_tests.h ``test_names``).
 STATISTIC_NAMES = (
@@ -191,12 +197,44 @@ def compression(raw: np.ndarray) -> int:
     return len(bz2.compress(decimal_text(raw), BZIP2_LEVEL))
 
 
+def _kernel():
+    """The native 5.1.1-5.1.10 kernel, or None when the built core does not have it."""
+    lib = _native.lib if _native.AVAILABLE else None
+    return getattr(lib, "oe_sp80090b_iid_statistics", None) if lib is not None else None
+
+
+def _native_statistics(kernel, symbols, raw, k, mean, median, on, out) -> None:
+    ffi = _native.ffi
+    symbols = np.ascontiguousarray(symbols, dtype=np.uint8)
+    raw = np.ascontiguousarray(raw, dtype=np.uint8)
+    flags = np.ascontiguousarray(on, dtype=np.uint8)
+    result = np.empty(19)
+    u8 = lambda a: ffi.cast("uint8_t *", ffi.from_buffer(a))  # noqa: E731
+    if kernel(u8(symbols), u8(raw), len(symbols), k, mean, median, u8(flags),
+              ffi.cast("double *", ffi.from_buffer(result))) < 0:
+        raise MemoryError("iid statistics: the native core ran out of memory")
+    out[:18] = np.where(on[:18], result[:18], np.nan)
+
+
 def statistics(symbols: np.ndarray, raw: np.ndarray, k: int, mean: float, median: float,
-               active: np.ndarray | None = None) -> np.ndarray:
+               active: np.ndarray | None = None, *, native: bool = True) -> np.ndarray:
     """The 19 statistics (float64, ``STATISTIC_NAMES`` order); entries not ``active``
-    are left NaN and not computed (the permutation test stops them once decided)."""
+    are left NaN and not computed (the permutation test stops them once decided).
+    ``native=False`` forces the numpy path (the tests compare the two)."""
     on = np.ones(19, dtype=bool) if active is None else np.asarray(active, dtype=bool)
     out = np.full(19, np.nan)
+    kernel = _kernel() if native else None
+    if kernel is not None:
+        _native_statistics(kernel, symbols, raw, k, mean, median, on, out)
+    else:
+        _numpy_statistics(symbols, raw, k, mean, median, on, out)
+        out[~on] = np.nan  # a group computes its siblings too; report only what was asked
+    if on[18]:
+        out[18] = compression(raw)
+    return out
+
+
+def _numpy_statistics(symbols, raw, k, mean, median, on, out) -> None:
     binary = k == 2
     cs1 = conversion1(symbols) if binary and (on[1:4].any() or on[8:18].any()) else None
     if on[0]:
@@ -214,6 +252,3 @@ def statistics(symbols: np.ndarray, raw: np.ndarray, k: int, mean: float, median
             out[8 + i] = periodicity(lag_seq, lag)
         if on[13 + i]:
             out[13 + i] = covariance(cov_seq, lag)
-    if on[18]:
-        out[18] = compression(raw)
-    return out

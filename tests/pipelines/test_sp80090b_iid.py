@@ -138,3 +138,16 @@ def test_counters_do_not_depend_on_the_number_of_threads():
     one = permutation_test(symbols, raw, k, seed=21, workers=1)
     two = permutation_test(symbols, raw, k, seed=21, workers=2)
     assert one.counters == two.counters and one.shuffles == two.shuffles
+
+
+@pytest.mark.skipif(iid_statistics._kernel() is None, reason="the native core was built without sp80090b_iid.c")
+@pytest.mark.parametrize("k,n", [(2, 80_001), (16, 30_000), (256, 20_000)])
+def test_native_kernel_equals_the_numpy_reference(k, n):
+    rng = np.random.default_rng(k + n)
+    raw = rng.integers(0, k, n).astype(np.uint8)
+    symbols, kk = translate(raw)
+    mean, median = iid_statistics.baseline(symbols, raw, kk)
+    for active in (None, rng.random(19) < 0.5):
+        native = iid_statistics.statistics(symbols, raw, kk, mean, median, active)
+        reference = iid_statistics.statistics(symbols, raw, kk, mean, median, active, native=False)
+        assert np.array_equal(native, reference, equal_nan=True)
