@@ -162,6 +162,26 @@ class Harvester:
             out += self._harvest.draw(n - len(out), timeout_s=left)
         return bytes(out)
 
+    def generator(self, mode: str = "direct", **options: Any):
+        """A ``numpy.random.Generator`` fed by this harvester's output.
+
+        ``mode="direct"``: every bit is output read from the pool, used once (keys,
+        audited sampling; as fast as the pool). ``mode="seeded"``: numpy's PCG64DXSM
+        seeded with 256 pool bits and reseeded every ``reseed_interval`` seconds
+        (simulation speed). ``openentropy.numpy_generator`` says more. Close the
+        harvester only after its direct generators are done: one that cannot refill
+        aborts the process rather than repeat or invent bits.
+        """
+        from .numpy_generator import generator
+
+        return generator(self.read, mode, **options)
+
+    def seed_sequence(self):
+        """A ``numpy.random.SeedSequence`` holding 256 bits of this harvester's output."""
+        from .numpy_generator import seed_sequence
+
+        return seed_sequence(self.read)
+
     def status(self) -> PoolStatus:
         """The pool's ledger and per-source statistics right now."""
         self._check_usable()

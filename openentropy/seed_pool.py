@@ -136,6 +136,20 @@ class EntropyPool:
         spec = next((s for s in self._specs if s.name == name), None) or SourceSpec(name=name)
         return read_sources([SourceReader(spec)], n, conditioning, timeout)
 
+    def generator(self, mode: str = "direct", **options: Any):
+        """A ``numpy.random.Generator`` fed by ``get_random_bytes``: ``mode="direct"``
+        (every bit pool output) or ``"seeded"`` (PCG64DXSM, 256-bit pool seed,
+        reseeded); see ``Harvester.generator`` and ``openentropy.numpy_generator``."""
+        from .numpy_generator import generator
+
+        return generator(self.get_random_bytes, mode, **options)
+
+    def seed_sequence(self):
+        """A ``numpy.random.SeedSequence`` holding 256 bits of this pool's output."""
+        from .numpy_generator import seed_sequence
+
+        return seed_sequence(self.get_random_bytes)
+
     # --- looking -------------------------------------------------------------------------
 
     def status(self) -> PoolStatus:
