@@ -30,6 +30,25 @@ DEFAULT_MAX_BYTES = 1_000_000
 #: The estimators need at least this many samples.
 MIN_SAMPLES = 1000
 
+#: 3.1.4.1: restart data are 1,000 restarts of 1,000 samples.
+RESTART_SAMPLES = 1000
+#: Raw samples to collect per restart, as a multiple of the samples kept: a source's
+#: extraction stages (delta, lsb, von Neumann...) may turn many raw samples into one byte.
+RAW_PER_SAMPLE = 16
+
+#: What one restart runs: a fresh interpreter, the source built anew (no state, no warm
+#: caches of this process), RESTART_SAMPLES extracted bytes to stdout.
+_RESTART_CHILD = (
+    "import sys\n"
+    "from openentropy.engine.measure import collect_extracted\n"
+    "from openentropy.shell.params import parse_params\n"
+    "name, keep, raw = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])\n"
+    "outcome, data, _ = collect_extracted(name, raw, deadline_s=30.0, params=parse_params(tuple(sys.argv[4:])))\n"
+    "if outcome.status.value != 'ok' or len(data) < keep:\n"
+    "    sys.exit(f'{name}: {outcome.status.value}, {len(data)} of {keep} samples: {outcome.error}')\n"
+    "sys.stdout.buffer.write(bytes(data[:keep]))\n"
+)
+
 #: Dossier formats for --report, and the suffix each file gets.
 REPORT_FORMATS = ("markdown", "json", "html")
 _SUFFIX = {"markdown": ".md", "json": ".json", "html": ".html"}
@@ -84,13 +103,17 @@ def load_symbols(source: str | None, file: str | None, samples: int, params: tup
 @click.option("--restart", "restart_file", type=click.Path(dir_okay=False),
               help="Restart data: 1,000 restarts x 1,000 samples, one per byte, restart after restart.")
 @click.option("--h-initial", type=float, help="H_I for the restart test (default: the assessment's claim).")
+@click.option("--restarts", type=click.IntRange(min=1), default=None,
+              help="With --source: restart it this many times (a new process each), 1,000 samples each, "
+                   "and run the restart test on that (SP 800-90B 3.1.4 wants 1,000).")
+@click.option("--save-restarts", type=click.Path(dir_okay=False), help="Also write the collected restart data here.")
 @click.option("--report", "report_path", type=click.Path(dir_okay=False),
               help="Write the dossier to this path (one file per --format, suffix added).")
 @click.option("--format", "formats", multiple=True, type=click.Choice(REPORT_FORMATS),
               help="Dossier formats for --report (repeatable; default markdown and json).")
 @click.option("--json", "as_json", is_flag=True, help="Print the assessment as JSON.")
 def assess_command(source, file, bits, samples, max_bytes, params, non_iid, seed, shuffles, restart_file,
-                   h_initial, report_path, formats, as_json) -> None:
+                   h_initial, restarts, save_restarts, report_path, formats, as_json) -> None:
     """SP 800-90B, all of it: the IID track (permutation, chi-square and LRS tests, most
     common value), the ten non-IID estimators, and the restart tests, with numbers as
     NIST's ea_iid, ea_non_iid and ea_restart compute them; one final claim.
@@ -104,6 +127,10 @@ def assess_command(source, file, bits, samples, max_bytes, params, non_iid, seed
     """
     from . import activity
 
+    if restarts is not None:
+        if source is None or restart_file:
+            raise click.UsageError("--restarts collects restart data from --source (and replaces --restart FILE)")
+        restart_file = _collect_to_file(source, restarts, params, save_restarts, activity)
     if restart_file and source is None and file is None:
         if h_initial is None:
             raise click.UsageError("--restart alone needs --h-initial H (the initial entropy estimate)")
@@ -126,6 +153,40 @@ def assess_command(source, file, bits, samples, max_bytes, params, non_iid, seed
         click.echo(json.dumps(_legacy(dossier, non_iid_result, seconds, max_bytes if file else None), indent=2))
         return
     _print(dossier, non_iid_result, seconds, truncated, max_bytes)
+
+
+def collect_restarts(source: str, restarts: int, params: tuple[str, ...], per_restart: int = RESTART_SAMPLES,
+                     progress=None) -> bytes:
+    """``restarts`` x ``per_restart`` samples of ``source``, each restart in a new process
+    (the source built from nothing; what a power cycle would reset beyond that, such as
+    the CPU's caches, we cannot), restart after restart."""
+    import subprocess
+    import sys
+
+    rows = []
+    for i in range(restarts):
+        if progress and i % 50 == 0:
+            progress(f"assess: restart {i + 1:,} of {restarts:,} of {source}")
+        child = subprocess.run([sys.executable, "-c", _RESTART_CHILD, source, str(per_restart),
+                                str(per_restart * RAW_PER_SAMPLE), *params], capture_output=True, timeout=120)
+        if child.returncode != 0 or len(child.stdout) != per_restart:
+            message = child.stderr.decode(errors="replace").strip().splitlines()[-1:] or ["no output"]
+            raise click.ClickException(f"restart {i + 1} of {source} failed: {message[0]}")
+        rows.append(child.stdout)
+    return b"".join(rows)
+
+
+def _collect_to_file(source, restarts, params, save_path, activity) -> str:
+    import tempfile
+
+    data = collect_restarts(source, restarts, params, progress=activity.report)
+    if save_path is None:
+        handle = tempfile.NamedTemporaryFile(prefix="oe-restarts-", suffix=".bin", delete=False)
+        save_path = handle.name
+        handle.close()
+    with open(save_path, "wb") as handle:
+        handle.write(data)
+    return save_path
 
 
 def _read_restart(path: str):
