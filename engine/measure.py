@@ -24,6 +24,7 @@ from pydantic import ValidationError
 
 from openentropy.pipelines.estimates import mcv_min_entropy, shannon
 from openentropy.pipelines.estimators import assess
+from openentropy.pipelines.html_table import number, table, verdict
 from openentropy.sources.base import EntropySource
 from openentropy.sources.registry import get_source_class, source_names
 
@@ -109,6 +110,21 @@ class ProbeResult:
     def to_dict(self) -> dict:
         return asdict(self)
 
+    def _repr_html_(self) -> str:
+        return table(
+            ["source", "status", "grade", "samples", "samples/s", "bytes/s", "min-entropy (bits/B)", "MCV (bits/B)",
+             "shannon (bits/B)", "autocorrelation", "native", "error"],
+            [[self.name, verdict(self.status == "ok", yes=self.status, no=self.status), _grade_cell(self.grade),
+              self.samples, number(self.samples_per_s, 0), number(self.bytes_per_s, 0), number(self.min_entropy),
+              number(self.mcv), number(self.shannon), number(self.autocorrelation, 4), str(self.native), self.error]],
+            caption=f"probe: {self.name}",
+        )
+
+
+def _grade_cell(grade: str):
+    """A and B green, F red, C and D plain: a letter grade at a glance."""
+    return verdict({"A": True, "B": True, "F": False}.get(grade), yes=grade, no=grade, neither=grade)
+
 
 def source_spec(name: str, samples: int, deadline_s: float, params: dict | None = None) -> SourceSpec:
     """A validated ``SourceSpec``; bad names or params raise ``ProfileError`` (exit 2 in the CLI)."""
@@ -171,6 +187,16 @@ class BenchRow:
 
     def to_dict(self) -> dict:
         return {**asdict(self), "entropy_rate": self.entropy_rate}
+
+    def _repr_html_(self) -> str:
+        return table(
+            ["source", "grade", "rounds", "failures", "min-entropy (bits/B)", "shannon (bits/B)", "samples/s",
+             "bytes/s", "entropy rate (bits/s)", "stability", "error"],
+            [[self.name, _grade_cell(self.grade), self.rounds, verdict(self.failures == 0, yes="0", no=str(self.failures)),
+              number(self.min_entropy), number(self.shannon), number(self.samples_per_s, 0), number(self.bytes_per_s, 0),
+              number(self.entropy_rate, 0), number(self.stability), self.error]],
+            caption=f"bench: {self.name}",
+        )
 
 
 RANKINGS: dict[str, Callable[[BenchRow], float]] = {

@@ -13,6 +13,8 @@ from dataclasses import asdict, dataclass, field, replace
 
 import numpy as np
 
+from openentropy.pipelines.html_table import number, table, verdict
+
 
 class Status(str, enum.Enum):
     OK = "ok"
@@ -86,6 +88,25 @@ class RoundResult:
     @property
     def failures(self) -> tuple[SourceRound, ...]:
         return tuple(s for s in self.sources if not s.ok)
+
+    def __repr__(self) -> str:
+        return (
+            f"<RoundResult #{self.index} {self.duration_s * 1000:.1f} ms out={self.bytes_out} B "
+            f"sources ok={len(self.sources) - len(self.failures)}/{len(self.sources)}>"
+        )
+
+    def _repr_html_(self) -> str:
+        rows = [
+            [s.name, verdict(s.ok, yes=s.status.value, no=s.status.value), s.health, s.samples, s.bytes,
+             number(s.duration_s * 1000, 1), number(s.min_entropy), number(s.shannon), number(s.credited_bits, 1), s.error]
+            for s in self.sources
+        ]
+        caption = f"round {self.index}: {self.bytes_out:,} bytes out in {self.duration_s * 1000:.1f} ms"
+        return table(
+            ["source", "status", "health", "samples", "bytes", "ms", "min-entropy (bits/B)", "shannon (bits/B)",
+             "credited (bits)", "error"],
+            rows, caption=caption,
+        )
 
 
 @dataclass

@@ -26,6 +26,7 @@ from typing import Any, Literal
 from pydantic import Field, ValidationError, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
+from openentropy.pipelines.html_table import number, table
 from openentropy.pipelines.sinks import SinkSpec, StdoutSinkSpec
 from openentropy.pipelines.stages import StageSpec, parse_stages
 from openentropy.sources.base import EntropySource, SourceParams
@@ -215,6 +216,22 @@ class Profile(StrictModel):
         """A copy with ``run`` fields replaced (validated), e.g. from CLI flags."""
         run = RunSpec.model_validate({**self.run.model_dump(), **changes})
         return self.model_copy(update={"run": run})
+
+    def _repr_html_(self) -> str:
+        pool = table(
+            ["profile", "pool mode", "input per block", "OS random", "conditioning", "sinks", "description"],
+            [[self.name, self.pool.mode, self.pool.input_per_block, str(self.pool.os_random),
+              " > ".join(stage.type for stage in self.conditioning) or "-",
+              ", ".join(sink.type for sink in self.sinks), self.description]],
+            caption=f"profile {self.name}",
+        )
+        rows = [
+            [s.name, s.weight, s.samples, number(s.deadline * 1000, 0),
+             " > ".join(stage.type for stage in s.stages) if s.stages is not None else "(its own)",
+             number(s.health.credit_cap), s.health.estimate]
+            for s in self.sources
+        ]
+        return pool + table(["source", "weight", "samples", "deadline (ms)", "stages", "credit cap (bits)", "estimate"], rows)
 
 
 Profile.model_rebuild(_types_namespace={"ServerSpec": section_model("server")})

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 
+from openentropy.pipelines.html_table import number, table, verdict
+
 
 @dataclass
 class SourceState:
@@ -57,3 +59,34 @@ class PoolStatus:
 
     def to_dict(self) -> dict:
         return asdict(self)
+
+    def __repr__(self) -> str:
+        healthy = sum(s.healthy for s in self.sources)
+        return (
+            f"<PoolStatus mode={self.mode} sources={healthy}/{len(self.sources)} healthy "
+            f"balance={self.balance_bits:.0f} bits credited={self.credited_bits:.0f} bits output={self.output_bytes} B>"
+        )
+
+    def _repr_html_(self) -> str:
+        ledger = table(
+            ["mode", "balance (bits)", "credited (bits)", "drawn (bits)", "output (bytes)", "blocks", "DRBG reseeds", "forks"],
+            [[self.mode, number(self.balance_bits, 0), number(self.credited_bits, 0), number(self.drawn_bits, 0),
+              self.output_bytes, self.blocks, self.drbg_reseeds, self.forks]],
+            caption="pool",
+        )
+        rows = [
+            [s.name, _health_cell(s.health), s.weight, number(s.last_min_entropy), number(s.last_shannon),
+             number(s.credited_bits, 0), s.total_bytes, s.failures, s.health_failures, s.last_health_failure]
+            for s in self.sources
+        ]
+        sources = table(
+            ["source", "health", "weight", "min-entropy (bits/B)", "shannon (bits/B)", "credited (bits)", "bytes",
+             "failures", "health failures", "last health failure"],
+            rows, caption="sources",
+        )
+        return ledger + sources
+
+
+def _health_cell(state: str):
+    """healthy: green; quarantined: red; startup: grey."""
+    return verdict({"healthy": True, "quarantined": False}.get(state), yes=state, no=state, neither=state)

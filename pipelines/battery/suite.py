@@ -24,6 +24,7 @@ from types import MappingProxyType
 from typing import Callable
 
 from . import advanced, correlation, distribution, entropy, frequency, pattern, practical, runs, serial, spectral
+from ..html_table import number, table, verdict
 from .result import GRADE_POINTS, BatteryResult, as_sample
 
 _MODULES = (frequency, runs, serial, spectral, entropy, correlation, distribution, pattern, advanced, practical)
@@ -115,6 +116,26 @@ class BatteryReport:
             if r.name == name:
                 return r
         raise KeyError(f"no battery test named {name!r}; known: {', '.join(TESTS)}")
+
+    def __repr__(self) -> str:
+        return (
+            f"<BatteryReport grade={self.grade} score={self.score:.1f} passed={self.passed} "
+            f"failed={self.failed} not_applicable={self.not_applicable} of {len(self.results)}>"
+        )
+
+    def _repr_html_(self) -> str:
+        summary = table(
+            ["grade", "score", "passed", "failed", "not applicable"],
+            [[verdict(self.failed == 0, yes=self.grade, no=self.grade), number(self.score, 1), self.passed,
+              verdict(self.failed == 0, yes="0", no=str(self.failed)), self.not_applicable]],
+            caption="statistical battery",
+        )
+        rows = [
+            [r.name, r.category, verdict(r.passed if r.applicable else None), r.grade, number(r.p_value, 4),
+             number(r.statistic, 4), r.details]
+            for r in self.results
+        ]
+        return summary + table(["test", "category", "verdict", "grade", "P-value", "statistic", "details"], rows)
 
 
 def _run_one(name: str, test: Callable[..., BatteryResult], sample) -> BatteryResult:

@@ -14,6 +14,8 @@ import types
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from ..html_table import number, table, verdict
+
 
 def _frozen(mapping: Mapping | None) -> Mapping:
     return types.MappingProxyType(dict(mapping or {}))
@@ -59,3 +61,25 @@ class Assessment:
         """(h_original, h_bitstring) of one estimator; None where it did not run."""
         orig, bits = self.original.get(name), self.bitstring.get(name)
         return (orig.h if orig else None, bits.h if bits else None)
+
+    def __repr__(self) -> str:
+        return (
+            f"<Assessment min_entropy={self.min_entropy:.4f} bits/sample of {self.bits_per_symbol} "
+            f"({len(self.original)} estimators, {self.samples:,} samples)>"
+        )
+
+    def _repr_html_(self) -> str:
+        summary = table(
+            ["min-entropy (bits/sample)", "of (bits/sample)", "H_original", "H_bitstring", "samples", "alphabet"],
+            [[number(self.min_entropy, 4), self.bits_per_symbol, number(self.h_original, 4),
+              number(self.h_bitstring, 4), self.samples, self.alphabet_size]],
+            caption="SP 800-90B assessment",
+        )
+        names = list(dict.fromkeys([*self.original, *self.bitstring]))
+        rows = []
+        for name in names:
+            orig, bits = self.h(name)
+            lowest = orig is not None and orig == self.h_original
+            lowest |= bits is not None and self.h_bitstring is not None and bits == self.h_bitstring
+            rows.append([name, number(orig, 4), number(bits, 4), verdict(True if lowest else None, yes="sets the bound", neither="")])
+        return summary + table(["estimator", "h original (bits/symbol)", "h bitstring (bits/bit)", ""], rows)

@@ -18,6 +18,8 @@ from typing import Mapping
 
 import numpy as np
 
+from ..html_table import number, table, verdict
+
 #: Significance level of SP 800-22 rev1a section 4.2.1 and sts's ALPHA (defs.h).
 ALPHA = 0.01
 
@@ -56,6 +58,12 @@ class TestResult:
             return self.p_values[self.labels.index(label)]
         except ValueError:
             raise KeyError(f"{self.name} has no P-value labelled {label!r}; labels: {', '.join(self.labels)}") from None
+
+    def _repr_html_(self) -> str:
+        rows = [[label, verdict(p >= self.alpha), number(p, 6)] for label, p in zip(self.labels, self.p_values)]
+        if not self.applicable:
+            rows = [["", verdict(None), self.reason]]
+        return table(["variant", "verdict", "P-value"], rows, caption=f"SP 800-22 {self.name} (alpha {self.alpha})")
 
 
 def make_result(name: str, p_values, labels=("",), **statistics: float) -> TestResult:
