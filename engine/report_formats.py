@@ -1,6 +1,7 @@
 """Report files: Markdown, JSON, HTML and JUnit XML from one ``Report``.
 
-Each writer is a pure function ``Report -> str``; ``write_reports`` puts the chosen
+Each writer is a pure function ``Report -> str`` (HTML: the page with plots in
+``report_page.py``); ``write_reports`` puts the chosen
 formats into a folder as ``report.md``, ``report.json``, ``report.html`` and
 ``report.junit.xml``. JUnit maps each input to a ``testsuite`` and each battery or
 SP 800-22 test to a ``testcase`` (a failing test gets a ``failure`` element), so CI
@@ -9,7 +10,6 @@ systems show the results as tests.
 
 from __future__ import annotations
 
-import html
 import json
 from pathlib import Path
 from xml.etree import ElementTree
@@ -81,28 +81,10 @@ def to_markdown(report: Report, problems: list[str]) -> str:
 
 
 def to_html(report: Report, problems: list[str]) -> str:
-    esc = html.escape
-    parts = [f"<!doctype html><html><head><meta charset='utf-8'><title>{esc(report.title)}</title>",
-             "<style>body{font-family:sans-serif}td,th{padding:2px 8px;border-bottom:1px solid #ddd}"
-             ".FAIL{color:#b00}.pass{color:#070}</style></head><body>",
-             f"<h1>{esc(report.title)}</h1><p class='{'pass' if not problems else 'FAIL'}'><b>Verdict: "
-             f"{'PASS' if not problems else 'FAIL'}</b></p>"]
-    parts += [f"<p class='FAIL'>{esc(p)}</p>" for p in problems]
-    for item in report.items:
-        parts.append(f"<h2>{esc(item.input.label)}: grade {item.battery.grade}, score {item.battery.score:.1f}, "
-                     f"{item.battery.passed}/31 passed</h2><table><tr><th>test</th><th>category</th><th>result</th>"
-                     "<th>p-value</th><th>grade</th><th>details</th></tr>")
-        for r in item.battery.results:
-            verdict = "pass" if r.passed else ("n/a" if not r.applicable else "FAIL")
-            parts.append(f"<tr><td>{esc(r.name)}</td><td>{esc(r.category)}</td><td class='{verdict}'>{verdict}</td>"
-                         f"<td>{_p(r.p_value)}</td><td>{r.grade}</td><td>{esc(r.details)}</td></tr>")
-        parts.append("</table>")
-        if item.nist is not None:
-            parts.append("<table><tr><th>SP 800-22 test</th><th>result</th><th>p-values</th></tr>")
-            parts += [f"<tr><td>{esc(n)}</td><td class='{v}'>{v}</td><td>{esc(d)}</td></tr>" for n, v, d in _nist_rows(item)]
-            parts.append("</table>")
-    parts.append("</body></html>")
-    return "\n".join(parts) + "\n"
+    """The self-contained page with plots (engine/report_page.py)."""
+    from .report_page import render  # matplotlib is imported only when a page is written
+
+    return render(report, problems)
 
 
 def to_junit(report: Report, problems: list[str]) -> str:
