@@ -199,12 +199,12 @@ def _read_restart(path: str):
         raise click.BadParameter(f"cannot read {path}: {error.strerror}", param_hint="--restart") from None
 
 
-def _restart(path: str, bits: int, h_initial: float):
+def _restart(path: str, bits: int, h_initial: float, iid: bool = False, seed=None, shuffles: int = 10_000):
     from openentropy.pipelines.estimators import restart_test
 
     data = _read_restart(path)
     try:
-        return restart_test(data & ((1 << bits) - 1), bits, h_initial)
+        return restart_test(data & ((1 << bits) - 1), bits, h_initial, iid=iid, seed=seed, shuffles=shuffles)
     except ValueError as error:
         raise click.BadParameter(f"{path}: {error}", param_hint="--restart") from None
 
@@ -225,7 +225,8 @@ def _assess(symbols, label, bits, truncated, non_iid, seed, shuffles, restart_fi
                                 shuffles=shuffles)
         h = dossier["claim"]["min_entropy"] if h_initial is None else h_initial
         activity.report(f"assess: the restart tests on {restart_file} with H_I = {h:.6f}")
-        restart = _restart(restart_file, bits, min(h, float(bits)))
+        restart = _restart(restart_file, bits, min(h, float(bits)), iid=dossier["claim"]["track"] == "iid",
+                           seed=seed, shuffles=shuffles)
     return build_dossier(symbols.tobytes(), label, bits, iid, non_iid_result, restart, truncated=truncated,
                          shuffles=shuffles), non_iid_result
 

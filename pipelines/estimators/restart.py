@@ -26,8 +26,10 @@ min(H_r, H_c) < H_I / 2; otherwise the assessed entropy is min(H_r, H_c, H_I).
 
 ea_restart's IID mode (-i) permutation-tests the row data twice and never the column
 data (it overwrites the column data with the row data before the second run); the
-standard asks for both, so ``iid=True`` here runs the IID track's tests on rows and
-columns separately, and reports each. Nothing here credits entropy.
+standard asks for both, so ``iid=True`` here runs the IID track's tests (chi-square,
+LRS, permutation test with ``seed`` and ``shuffles``) on the row data and on the column
+data separately, reports each under ``rows``/``cols`` ("IID tests": passed or not),
+and the validation fails when either is rejected. Nothing here credits entropy.
 """
 
 from __future__ import annotations
@@ -103,17 +105,21 @@ class RestartResult:
         }
 
 
-def _estimates(symbols: np.ndarray, k: int, iid: bool, workers: int) -> dict:
+def _estimates(symbols: np.ndarray, k: int, iid: bool, workers: int, raw=None, bits: int = 8,
+               seed: int | None = None, shuffles: int = 10_000) -> dict:
     if iid:
+        from .iid_assessment import assess_iid
+
         e = most_common_value(symbols, k)
-        return {e.name: e.h}
+        tests = assess_iid(raw, bits, seed=seed, shuffles=shuffles)
+        return {e.name: e.h, "IID tests": tests.iid}
     with ThreadPoolExecutor(max_workers=workers) as pool:
         futures = [pool.submit(job) for job in assessment._jobs(symbols, k)]
         return {e.name: e.h for f in futures for e in f.result()}
 
 
 def restart_test(samples, bits_per_symbol: int, h_initial: float, *, iid: bool = False,
-                 workers: int = 2) -> RestartResult:
+                 workers: int = 2, seed: int | None = None, shuffles: int = 10_000) -> RestartResult:
     """3.1.4 on 1,000,000 samples (1,000 restarts x 1,000 samples, restart by restart)."""
     raw = check_samples(samples, bits_per_symbol)
     if len(raw) != RESTARTS * SAMPLES_PER_RESTART:
@@ -130,10 +136,12 @@ def restart_test(samples, bits_per_symbol: int, h_initial: float, *, iid: bool =
     sanity = x_max <= cutoff
     if not sanity or k <= 1:
         return RestartResult(h_initial, alpha, cutoff, x_max, sanity and k > 1, {}, {}, None, None, None, 0.0)
-    rows = _estimates(matrix.ravel(), k, iid, workers)
-    cols = _estimates(columns.ravel(), k, iid, workers)
-    h_r = min([float(bits_per_symbol), *(h for h in rows.values() if h is not None)])
-    h_c = min([float(bits_per_symbol), *(h for h in cols.values() if h is not None)])
-    valid = min(h_r, h_c) >= h_initial / 2.0
+    raw_matrix = raw.reshape(RESTARTS, SAMPLES_PER_RESTART)
+    options = dict(bits=bits_per_symbol, seed=seed, shuffles=shuffles)
+    rows = _estimates(matrix.ravel(), k, iid, workers, raw_matrix.ravel(), **options)
+    cols = _estimates(columns.ravel(), k, iid, workers, np.ascontiguousarray(raw_matrix.T).ravel(), **options)
+    h_r = min([float(bits_per_symbol), *(h for n, h in rows.items() if n != "IID tests" and h is not None)])
+    h_c = min([float(bits_per_symbol), *(h for n, h in cols.items() if n != "IID tests" and h is not None)])
+    valid = min(h_r, h_c) >= h_initial / 2.0 and rows.get("IID tests", True) and cols.get("IID tests", True)
     final = min(h_r, h_c, h_initial) if valid else 0.0
     return RestartResult(h_initial, alpha, cutoff, x_max, True, rows, cols, h_r, h_c, valid, final)
