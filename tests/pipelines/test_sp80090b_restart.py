@@ -83,3 +83,14 @@ def test_wrong_shape_and_h_initial_are_errors():
         restart_test(np.zeros(10, dtype=np.uint8), 8, 1.0)
     with pytest.raises(ValueError, match="H_I"):
         restart_test(np.zeros(1_000_000, dtype=np.uint8), 4, 5.0)
+
+
+def test_iid_mode_tests_rows_and_columns_and_a_rejection_fails_validation():
+    """6 shuffles cannot put 6 on each side of every statistic: the IID tests reject, on
+    the rows and on the columns separately, and the validation fails although H_r and
+    H_c are high."""
+    restarts = np.random.default_rng(3).integers(0, 16, 1_000_000).astype(np.uint8)
+    result = restart_test(restarts, 4, 3.5, iid=True, shuffles=6, seed=1)
+    assert result.sanity_passed and set(result.rows) == set(result.cols) == {"MostCommonValue", "IID tests"}
+    assert result.rows["IID tests"] is False and result.cols["IID tests"] is False
+    assert min(result.h_r, result.h_c) > 3.5 / 2 and result.validation_passed is False and result.min_entropy == 0.0
