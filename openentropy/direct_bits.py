@@ -15,8 +15,9 @@ How it is built
 What it credits
     Nothing: it is a consumer. The bytes are whatever the pool's mode makes of its
     input (sha256, drbg or full_entropy output); the pool has already accounted for
-    them as output. Throughput is the pool's: a sha256 pool gives ~1.4 MiB/s here, a
-    drbg pool 130-280 MiB/s (16-35 M uint64/s) (``benchmarks/numpy_generator.py``).
+    them as output. Throughput is bounded by the pool's: a sha256 pool gives ~1.4 MiB/s
+    here (~0.2 M uint64/s), a drbg pool 130-280 MiB/s; through the ring that measured
+    23-47 M uint64/s, 0.12-0.30x numpy's PCG64 (``benchmarks/numpy_generator.py``).
 
 Guarantees
     - Once only: the ring's read position only moves forward; a refill overwrites it.
