@@ -6,9 +6,8 @@ file short the report says so (``truncated`` and ``max_bytes`` in ``--json``).
 
 What runs (``pipelines.estimators``): the IID track (section 5: permutation test with
 ``--seed``, chi-square, LRS test, most common value), then the non-IID track (6.3: the
-ten estimators). The non-IID track runs by default even when the data pass as IID (it
-costs seconds and a dossier shows both); ``--no-non-iid`` runs it only when the IID
-tests reject the data, as SP 800-90B requires at least. The claim is the IID figure when
+ten estimators) when the IID tests reject the data, as SP 800-90B requires, or always
+with ``--non-iid`` (a dossier then shows both). The claim is the IID figure when
 the data pass as IID, else the non-IID one (``dossier._claim``). ``--restart FILE`` adds
 the restart test (3.1.4) on a 1000 x 1000 restart matrix, with H_I from ``--h-initial``
 or else the claim; given alone (no --source/--file) it runs the restart test only.
@@ -95,8 +94,8 @@ def load_symbols(source: str | None, file: str | None, samples: int, params: tup
               help="Read at most this many bytes of --file (one sample per byte, whatever --bits); "
                    "the report says when the file was longer.")
 @click.option("--param", "params", multiple=True, metavar="KEY=VALUE", help="A source parameter (repeatable).")
-@click.option("--non-iid/--no-non-iid", "non_iid", default=True, show_default=True,
-              help="Run the non-IID track even when the data pass as IID (--no-non-iid: only when rejected).")
+@click.option("--non-iid", "non_iid", is_flag=True,
+              help="Run the non-IID track even when the data pass as IID (default: only when the IID tests reject them).")
 @click.option("--seed", type=int, default=None, help="Seed of the permutation test's shuffles (default: fixed, printed).")
 @click.option("--shuffles", type=click.IntRange(min=1), default=10_000, show_default=True,
               help="At most this many permutation-test shuffles (SP 800-90B 5.1: 10,000).")

@@ -40,7 +40,7 @@ def test_iid_data_claim_the_mcv_figure_and_the_report_has_every_figure(tmp_path)
     path = _write(tmp_path / "nibbles.bin", data)
     base = str(tmp_path / "dossier")
     result = run("--file", path, "--bits", "4", "--shuffles", "2000", "--seed", "3", "--report", base,
-                 "--format", "markdown", "--format", "json", "--format", "html")
+                 "--format", "markdown", "--format", "json", "--format", "html", "--non-iid")
     assert result.exit_code == 0, result.output
     dossier = json.loads((tmp_path / "dossier.json").read_text())
     assert dossier["input"]["sha256"] == hashlib.sha256(data.astype(np.uint8).tobytes()).hexdigest()
@@ -48,7 +48,7 @@ def test_iid_data_claim_the_mcv_figure_and_the_report_has_every_figure(tmp_path)
     assert dossier["iid"]["passed"] and dossier["claim"]["track"] == "iid"
     assert dossier["claim"]["min_entropy"] == dossier["iid"]["min_entropy"]
     assert len(dossier["iid"]["permutation"]["statistics"]) == 19
-    assert dossier["non_iid"] is not None  # runs by default, shown beside the IID figure
+    assert dossier["non_iid"] is not None  # --non-iid: shown beside the IID figure
     markdown = (tmp_path / "dossier.md").read_text()
     assert f"**Claim: {dossier['claim']['min_entropy']:.6f} bits" in markdown
     assert dossier["input"]["sha256"] in markdown and "covariance(32)" in markdown
@@ -57,7 +57,7 @@ def test_iid_data_claim_the_mcv_figure_and_the_report_has_every_figure(tmp_path)
 
 def test_rejected_data_fall_back_to_the_non_iid_track(tmp_path):
     path = _write(tmp_path / "sticky.bin", _sticky(20_000, 2))
-    result = run("--file", path, "--bits", "4", "--shuffles", "300", "--no-non-iid", "--json")
+    result = run("--file", path, "--bits", "4", "--shuffles", "300", "--json")
     assert result.exit_code == 0, result.output
     report = json.loads(result.output)
     dossier = report["dossier"]
@@ -66,16 +66,16 @@ def test_rejected_data_fall_back_to_the_non_iid_track(tmp_path):
     assert "LZ78Y" in report["estimators"]
 
 
-def test_no_non_iid_skips_the_non_iid_track_for_iid_data(tmp_path):
+def test_iid_data_skip_the_non_iid_track_by_default(tmp_path):
     path = _write(tmp_path / "nibbles.bin", np.random.default_rng(4).integers(0, 16, 20_000))
-    report = json.loads(run("--file", path, "--bits", "4", "--shuffles", "2000", "--no-non-iid", "--json").output)
+    report = json.loads(run("--file", path, "--bits", "4", "--shuffles", "2000", "--json").output)
     assert report["dossier"]["non_iid"] is None and "estimators" not in report
     assert report["dossier"]["iid"]["passed"]
 
 
 def test_same_seed_same_dossier(tmp_path):
     path = _write(tmp_path / "nibbles.bin", np.random.default_rng(5).integers(0, 16, 5_000))
-    a, b = (json.loads(run("--file", path, "--bits", "4", "--no-non-iid", "--seed", "9", "--json").output)
+    a, b = (json.loads(run("--file", path, "--bits", "4", "--seed", "9", "--json").output)
             for _ in "ab")
     assert a["dossier"]["iid"]["permutation"] == b["dossier"]["iid"]["permutation"]
 
@@ -105,7 +105,7 @@ def test_a_failed_restart_test_rejects_the_source(tmp_path):
     matrix[:, 0] = 3  # every restart starts in the same state
     restarts = _write(tmp_path / "restarts.bin", matrix.ravel())
     path = _write(tmp_path / "nibbles.bin", np.random.default_rng(9).integers(0, 16, 20_000))
-    report = json.loads(run("--file", path, "--bits", "4", "--shuffles", "60", "--no-non-iid",
+    report = json.loads(run("--file", path, "--bits", "4", "--shuffles", "60",
                             "--restart", restarts, "--json").output)
     assert not report["dossier"]["restart"]["sanity_passed"]
     assert report["min_entropy"] == 0.0 and "restart test failed" in report["dossier"]["claim"]["reason"]

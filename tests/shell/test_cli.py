@@ -165,7 +165,7 @@ def test_assess_file_and_errors(tmp_path):
     data = np.random.default_rng(9).integers(0, 16, 20_000).astype(np.uint8)  # 4-bit uniform symbols
     path = tmp_path / "nibbles.bin"
     path.write_bytes(data.tobytes())
-    result = oe("assess", "--file", str(path), "--bits", "4", "--json")
+    result = oe("assess", "--file", str(path), "--bits", "4", "--json", "--non-iid")
     assert result.returncode == 0, result.stderr
     report = json.loads(result.stdout)
     assert report["samples"] == 20_000 and report["bits_per_symbol"] == 4
