@@ -8,11 +8,11 @@ README = Path(__file__).resolve().parents[1] / "README.md"
 
 
 def python_session() -> str:
+    """The first indented block of the Python section: the ``>>>`` session."""
     text = README.read_text()
-    section = text[text.index("## Python\n") : text.index("\n## ", text.index("## Python\n") + 1)]
-    lines = [line[4:] for line in section.splitlines() if line.startswith("    ")]
-    session = "\n".join(lines)
-    return session[: session.index("from openentropy.engine import")]
+    section = text[text.index("## Python\n") :]
+    block = re.search(r"\n((?:    .*\n|\n(?=    ))+)", section).group(1)
+    return "\n".join(line[4:] for line in block.splitlines())
 
 
 def test_readme_python_session_runs():
