@@ -31,7 +31,7 @@ from nist_inputs import reference_inputs
 from openentropy.pipelines.estimators import assess
 from openentropy.pipelines.estimators import assessment as _assessment
 from openentropy.pipelines.estimators.symbols import to_bits, translate
-from openentropy.sources import _native
+from openentropy.pipelines import _native
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -82,7 +82,7 @@ def main() -> None:
         time_iid(args.inputs.split(","), args.shuffles)
         return
     data = u8_narrow()
-    print(f"native core: {'yes' if _native.AVAILABLE else 'NO (pure Python: very slow)'}")
+    print(f"native statistics core: {'yes' if _native.AVAILABLE else 'NO (pure Python: very slow)'}")
     times, result = [], None
     for _ in range(args.runs):
         start = time.perf_counter()

@@ -1,8 +1,8 @@
-"""Pure-Python predictor loops, used when the native core is not built.
+"""Pure-Python predictor loops, used when the native statistics core is not built.
 
 Each returns (C, N, longest run of correct predictions), or None when the sequence is
-too short, exactly as the native core (sources/_native/sp80090b*.c) does; both follow NIST's ea_non_iid step
-for step (see that file for the rules). Plain loops over Python ints: about a million
+too short, exactly as the native core (pipelines/_native/sp80090b*.c) does; both follow
+NIST's ea_non_iid step for step (see that file for the rules). Plain loops over Python ints: about a million
 symbols a minute, meant for small inputs and for checking the C path.
 """
 

@@ -1,19 +1,19 @@
-"""Calls into the native core (sources/_native/sp80090b*.c), one call per sequence.
+"""Calls into the native statistics core (pipelines/_native/sp80090b*.c), one call per sequence.
 
 Each function returns None when the core is not built, and the Python fallback runs
-instead (``fallback.py``). The core releases the GIL while it runs, so the assessment can
-run several estimators on threads at once.
+instead (``fallback.py``), with the same results. cffi releases the GIL around each call,
+so the assessment can run several estimators on threads at once.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from openentropy.sources import _native
+from openentropy.pipelines import _native
 
 
 def available() -> bool:
-    return bool(_native.AVAILABLE) and _native.lib is not None and hasattr(_native.lib, "oe_sp80090b_lag")
+    return bool(_native.AVAILABLE) and _native.lib is not None
 
 
 def _u8(ffi, symbols: np.ndarray):

@@ -10,8 +10,8 @@ where the paper has (-1)^(M+1) (-1 for even M). For the default M = 500 that mov
 every T_i by 1/18, which never crosses a class boundary because L_i is an integer;
 for odd M it can. We follow sts.
 
-Berlekamp-Massey runs in the native core when it is built (one C call for all
-blocks, sources/_native/sp80022.c); otherwise ``linear_complexities_numpy`` runs the
+Berlekamp-Massey runs in the native statistics core when it is built (one C call for
+all blocks, pipelines/_native/sp80022.c); otherwise ``linear_complexities_numpy`` runs the
 same recursion on every block at once, polynomials packed into 64-bit words.
 """
 
@@ -20,7 +20,7 @@ from __future__ import annotations
 import numpy as np
 from scipy.special import gammaincc
 
-from openentropy.sources import _native
+from openentropy.pipelines import _native
 
 from .result import TestResult, as_bits, make_result, not_applicable
 
@@ -74,7 +74,7 @@ def linear_complexities_numpy(blocks: np.ndarray) -> np.ndarray:
 
 
 def linear_complexities(blocks: np.ndarray) -> np.ndarray:
-    """Linear complexity of each row of a (N, M) 0/1 array (native core when built)."""
+    """Linear complexity of each row of a (N, M) 0/1 array (native statistics core when built)."""
     count, m = blocks.shape
     if not _native.AVAILABLE or count == 0:
         return linear_complexities_numpy(blocks)

@@ -8,7 +8,7 @@ from openentropy.pipelines import sp80022 as sp
 from openentropy.pipelines.sp80022.complexity import linear_complexities, linear_complexities_numpy
 from openentropy.pipelines.sp80022.result import TestResult
 from openentropy.pipelines.sp80022.windows import fold_counts, pattern_counts, window_values
-from openentropy.sources import _native
+from openentropy.pipelines import _native
 
 
 @pytest.mark.parametrize("n", [0, 1, 2, 10, 127, 1000, 5000])

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from openentropy.pipelines.sp80022 import run_suite
-from openentropy.sources import _native
+from openentropy.pipelines import _native
 
 TOLERANCE = 1e-6
 

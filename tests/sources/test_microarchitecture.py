@@ -52,6 +52,13 @@ def test_collects_varying_timings_and_cleans_up(cls):
     data = source.collect(4000, started + 10**9)
     elapsed = (time.monotonic_ns() - started) / 1e9
     assert data.dtype == np.uint64 and 0 < len(data) <= 4000 and elapsed < 1.2
+    # A contention source varies only while its partner thread runs beside it: on a
+    # loaded 2-core machine one collect may see the partner descheduled throughout.
+    # Look again (twice at most) before calling the timings constant.
+    for _ in range(2):
+        if len(np.unique(data)) > 5:
+            break
+        data = source.collect(4000, time.monotonic_ns() + 10**9)
     assert len(np.unique(data)) > 5
     assert threads() == before_threads and mappings() <= before_maps  # helper joined, buffers unmapped
 
