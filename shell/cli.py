@@ -75,7 +75,7 @@ def oe() -> None:
       oe probe clock_jitter           measure one source
       oe bench --all                  measure and rank every available source
       oe pool paranoid                health, credits and entropy balance
-      oe assess --source disk_io      SP 800-90B min-entropy (all ten estimators)
+      oe assess --source disk_io      SP 800-90B: IID track, non-IID estimators, dossier
       oe report report                battery, SP 800-22 and SP 800-90B; gates CI
       oe serve                        REST service, ANU QRNG compatible
       oe shell default                explore and edit a profile interactively
