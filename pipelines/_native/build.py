@@ -1,9 +1,9 @@
 """cffi out-of-line API-mode build of the native statistics core (``_stats``).
 
 The SP 800-22 and SP 800-90B kernels: the loops of the statistical battery and of the
-min-entropy estimators that must walk a sequence in order and are too slow in Python
-(Berlekamp-Massey, the 6.3 predictors, the collision walk, the suffix-array tuple
-counts). They live beside the statistics that call them, not in the sources' timing core
+min-entropy estimators that are too slow in Python (Berlekamp-Massey, the 6.3
+predictors, the collision walk, the suffix-array tuple counts, the 5.1 permutation-test
+statistics computed once per shuffle). They live beside the statistics that call them, not in the sources' timing core
 (``sources/_native``): a pipeline imports nothing of the sources for its arithmetic, and
 each core builds, fails and is reported on its own.
 
@@ -31,6 +31,11 @@ Compiler flags:
                           (``ffi.from_buffer`` then ``ffi.cast``); their declared type is
                           not visible to C, so the optimiser may assume nothing about it
 No -pthread, unlike the timing core: nothing here starts or synchronises threads.
+
+Libraries:
+    m                     fma() and fabs() of the IID kernel (sp80090b_iid.c); the
+                          interpreter usually has libm loaded already, but the extension
+                          names what it needs instead of relying on that
 """
 
 import os
@@ -61,5 +66,6 @@ ffibuilder.set_source(
     sources=[os.path.relpath(c, ROOT) for c in sorted(HERE.glob("*.c"))],
     include_dirs=[os.path.relpath(HERE, ROOT)],
     extra_compile_args=["-O2", "-std=gnu11", "-fno-strict-aliasing"],
+    libraries=["m"],
     optional=True,
 )

@@ -2,8 +2,8 @@
 
 Each returns (C, N, longest run of correct predictions), or None when the sequence is
 too short, exactly as the native core (pipelines/_native/sp80090b*.c) does; both follow
-NIST's ea_non_iid step for step (see that file for the rules). Plain loops over Python ints: about a million
-symbols a minute, meant for small inputs and for checking the C path.
+NIST's ea_non_iid step for step (see that file for the rules). Plain loops over Python
+ints: about a million symbols a minute, meant for small inputs and for checking the C path.
 """
 
 from __future__ import annotations
