@@ -1,4 +1,6 @@
-"""Run a profile round after round on dask's threaded scheduler.
+"""Run a profile round after round: on dask's threaded scheduler, or on a
+dask.distributed cluster when the profile's ``engine.scheduler`` is an address
+(cluster.py: sources on the workers, the pool here).
 
     with Harvest(profile) as harvest:          # opens the sinks
         for result in harvest.rounds(stop):    # RoundResult per round
@@ -19,7 +21,6 @@ import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, replace
-from datetime import datetime, timezone
 
 import dask
 import dask.threaded
@@ -28,11 +29,12 @@ from openentropy.pipelines.sinks import Sink, bytes_delivered
 from openentropy.sources.base import EntropySource
 
 from .accounting import Ledger
+from .cluster import ClusterRounds
 from .collector import Collector
 from .compiler import POOL_KEY, PoolRound, RoundContext, compile_profile, graph_for_round
 from openentropy.errors import EntropyTimeoutError, PoolError
 from .outcome import RoundResult, RunSummary
-from .status import PoolStatus
+from .status import PoolStatus, describe_failure
 from .profile import Profile, RunSpec
 from .runtime import Runtime
 
@@ -75,7 +77,8 @@ class Harvest:
         self.profile = profile
         self._runtime = Runtime(profile)
         self._given_sinks = sinks
-        self._graph = compile_profile(profile, self._runtime)
+        self._cluster = ClusterRounds(profile, self._runtime.pool) if profile.engine.distributed else None
+        self._graph = compile_profile(profile, self._runtime) if self._cluster is None else {}
         self._closed_sinks: list[Sink] = []
         # one thread per source so every collect starts at once, plus one for the rest
         self._executor = ThreadPoolExecutor(max_workers=len(profile.sources) + 1, thread_name_prefix="oe-round")
@@ -120,6 +123,8 @@ class Harvest:
         """Close sinks (flush + fsync) and the thread pool; returns sink close errors."""
         problems = self.close_sinks()
         self._executor.shutdown(wait=False)
+        if self._cluster is not None:
+            self._cluster.close()
         return problems
 
     # --- sources ---------------------------------------------------------------------
@@ -134,6 +139,9 @@ class Harvest:
         self._runtime.collectors[name] = Collector(source, name)
 
     def _collector(self, name: str) -> Collector:
+        if self._cluster is not None:
+            raise PoolError(f"profile '{self.profile.name}' collects on the cluster at "
+                            f"{self.profile.engine.scheduler}: its source objects live on the workers")
         try:
             return self._runtime.collectors[name]
         except KeyError:
@@ -151,8 +159,11 @@ class Harvest:
         profile's deadlines otherwise do from the round's.
         """
         started = time.monotonic_ns()
-        graph = graph_for_round(self._graph, RoundContext(index, started, output_bytes, deadline_s, not parallel))
-        if parallel:
+        ctx = RoundContext(index, started, output_bytes, deadline_s, not parallel)
+        graph = graph_for_round(self._graph, ctx)
+        if self._cluster is not None:
+            pool_round = self._cluster.run_round(ctx)
+        elif parallel:
             pool_round: PoolRound = dask.threaded.get(graph, POOL_KEY, pool=self._executor)
         else:
             pool_round = dask.get(graph, POOL_KEY)
@@ -203,10 +214,11 @@ class Harvest:
         """The pool's status, each source's health fields read from its monitor."""
         status = self._runtime.pool.status()
         health = self.health()
+        unknown = SourceHealth("", "startup", 0, "", 0.0)  # a remote source that has not reported yet
         sources = tuple(
-            replace(s, health=health[s.name].state, health_failures=health[s.name].failures,
-                    last_health_failure=health[s.name].last_failure)
+            replace(s, health=known.state, health_failures=known.failures, last_health_failure=known.last_failure)
             for s in status.sources
+            for known in [health.get(s.name, unknown)]
         )
         return replace(status, sources=sources)
 
@@ -215,8 +227,10 @@ class Harvest:
         out = {}
         for name, monitor in self._runtime.monitors.items():
             last = monitor.failures[-1] if monitor.failures else None
-            when = f"{last.test} at {datetime.fromtimestamp(last.at, timezone.utc).isoformat()}" if last else ""
-            out[name] = SourceHealth(name, monitor.state.value, monitor.failure_count, when, monitor.h)
+            out[name] = SourceHealth(name, monitor.state.value, monitor.failure_count, describe_failure(last), monitor.h)
+        if self._cluster is not None:  # remote monitors, as their workers last reported them
+            for name, remote in self._cluster.health.items():
+                out[name] = SourceHealth(name, remote.state, remote.failures, remote.last_failure, remote.h)
         return out
 
     def ledger(self) -> Ledger:
