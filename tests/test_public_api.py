@@ -12,7 +12,7 @@ import openentropy
 PUBLIC = {
     "EntropyPool", "EntropyTimeoutError", "Harvester", "HarvesterClosedError", "OpenEntropyError", "Profile",
     "ProfileError", "QualityReport", "SourceUnavailableError", "__version__", "assess", "detect_available_sources",
-    "load_profile", "open", "quick_quality", "quick_shannon", "run_battery", "token_bytes", "token_hex",
+    "load_profile", "load_session", "open", "quick_quality", "quick_shannon", "run_battery", "token_bytes", "token_hex",
 }
 
 
