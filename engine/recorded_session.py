@@ -27,7 +27,7 @@ import numpy as np
 from openentropy.errors import OpenEntropyError
 from openentropy.suggest import did_you_mean
 
-from .recording import CHUNKS, INDEX, META
+from openentropy.pipelines.recording import CHUNKS, INDEX, META
 
 ROUND_FIELDS = ("round", "time_ns", "duration_s", "bytes_out")
 PER_ROUND_FIELDS = ("raw_count", "conditioned_count", "credited_bits", "status")

@@ -92,11 +92,19 @@ class Harvest:
     # --- sinks -----------------------------------------------------------------------
 
     def open_sinks(self) -> None:
-        """Open the profile's sinks (or take the given ones); on failure none stay open."""
+        """Open the profile's sinks (or take the given ones); on failure none stay open.
+        A sink with ``attach`` (the record sink) is handed this harvest to observe."""
         if self._given_sinks is None:
             self._runtime.open_sinks()
         else:
             self._runtime.sinks = list(self._given_sinks)
+        try:
+            for sink in self._runtime.sinks:
+                if hasattr(sink, "attach"):
+                    sink.attach(self)
+        except Exception:
+            self.close_sinks()
+            raise
 
     def close_sinks(self) -> list[str]:
         """Close every open sink, even if some fail; returns the failures' messages."""

@@ -5,7 +5,7 @@
                        status, round count, sort column, paused, help, recording folder
     MonitorState.render(width, height) -> [str]   the screen as lines, fitted to the size
     Recorder           ``r``: starts / stops recording the running harvest into a
-                       session folder (engine/recording.py, the format of ``oe record``)
+                       session folder (pipelines/recording.py, the format of ``oe record``)
     Monitor            the prompt_toolkit Application and the harvesting thread
 
 The profile runs with its sinks replaced by a null sink and no run limits: one round
@@ -137,7 +137,7 @@ class MonitorState:
 
 class Recorder:
     """Records a harvest's rounds into a new session while on (``toggle``); the session
-    format and its writer are ``oe record``'s (engine/recording.py)."""
+    format and its writer are ``oe record``'s (pipelines/recording.py)."""
 
     def __init__(self, root: Path, harvest):
         self.root = root
@@ -149,7 +149,7 @@ class Recorder:
 
     def toggle(self) -> Path | None:
         """Start recording (returns the new session's folder) or stop it (returns None)."""
-        from openentropy.engine.recording import SessionWriter
+        from openentropy.pipelines.recording import SessionWriter
 
         with self._lock:
             if self._writer is None:

@@ -1,5 +1,5 @@
 """``oe record``: harvest a profile (or named sources) and keep every round's raw samples
-and mixed bytes per source in a session folder (format: engine/recording.py).
+and mixed bytes per source in a session folder (format: pipelines/recording.py).
 
     record_rounds(harvest, root, stop, ...)   the loop, shared with the shell's ``record``
 
@@ -90,7 +90,7 @@ def record_rounds(harvest, root: Path, stop: threading.Event, *, duration: float
     (the session's folder, the RunSummary). The session is closed (last chunk, final
     metadata) whatever ends it, an error included."""
     from openentropy.engine.outcome import RunSummary
-    from openentropy.engine.recording import CHUNK_SECONDS, recording
+    from openentropy.pipelines.recording import CHUNK_SECONDS, recording
 
     summary = RunSummary(harvest.profile.name)
     started = time.monotonic()

@@ -41,6 +41,12 @@ with a final name is always complete, and readers never look at dot-files. A cra
 chunk missing from the index or a ``meta.json`` still saying ``"ended": null`` do not
 stop it.
 
+What it assumes of its callers (duck-typed, so it sits below the engine): a profile with
+``name``, ``sources`` (each with ``name``) and ``model_dump``; rounds as the engine's
+``RoundResult`` (``index``, ``duration_s``, ``bytes_out``, ``sources`` with ``name``,
+``health``, ``status``, ``error``) with a ``SourceData`` per source (``Harvest.observe``).
+It neither mixes nor credits anything: it keeps copies.
+
 ``meta.json``: ``format`` ("openentropy-session"), ``version`` (1), ``id``,
 ``profile`` (the profile as resolved, JSON), ``sources``, ``machine`` (hostname,
 platform, machine, cpu, cpu_count), ``versions`` (openentropy, python, numpy), ``tags``,
@@ -74,8 +80,6 @@ import numpy as np
 from openentropy._version import __version__
 from openentropy.errors import SinkError
 
-from .outcome import RoundResult, SourceData
-from .profile import Profile
 
 FORMAT, VERSION = "openentropy-session", 1
 META, INDEX, CHUNKS = "meta.json", "index.jsonl", "chunks"
@@ -158,7 +162,7 @@ class _Pending:
         self.size = 0
         self.started = time.monotonic()
 
-    def add(self, result: RoundResult, data: tuple[SourceData, ...], now_ns: int) -> None:
+    def add(self, result, data: tuple, now_ns: int) -> None:
         self.rounds.append((result.index, now_ns, result.duration_s, result.bytes_out))
         given = {d.name: d for d in data}
         for name in self.raw:
@@ -196,7 +200,7 @@ class SessionWriter:
     the session; a round arriving after ``close`` is ignored.
     """
 
-    def __init__(self, root: Path, profile: Profile, *, tags: dict[str, str] | None = None, note: str = "",
+    def __init__(self, root: Path, profile, *, tags: dict[str, str] | None = None, note: str = "",
                  chunk_seconds: float = CHUNK_SECONDS, chunk_bytes: int = CHUNK_BYTES):
         self.sources = [spec.name for spec in profile.sources]
         self.chunk_seconds, self.chunk_bytes = chunk_seconds, chunk_bytes
@@ -222,7 +226,7 @@ class SessionWriter:
 
     # --- rounds ---------------------------------------------------------------------
 
-    def add_round(self, result: RoundResult, data: tuple[SourceData, ...]) -> None:
+    def add_round(self, result, data: tuple) -> None:
         """Keep one round; write the chunk once it spans ``chunk_seconds`` or ``chunk_bytes``."""
         with self._lock:
             if self._closed:
@@ -234,7 +238,7 @@ class SessionWriter:
             if time.monotonic() - pending.started >= self.chunk_seconds or pending.size >= self.chunk_bytes:
                 self._write_chunk()
 
-    def _note_health(self, result: RoundResult, now_ns: int) -> None:
+    def _note_health(self, result, now_ns: int) -> None:
         for source in result.sources:
             state = source.health or source.status.value
             before = self._health_now.get(source.name)

@@ -8,7 +8,7 @@ import pytest
 import openentropy
 from openentropy.engine import Harvest, load_profile_text
 from openentropy.engine.recorded_session import SessionError, find_sessions, summarize
-from openentropy.engine.recording import SessionWriter, recording
+from openentropy.pipelines.recording import SessionWriter, recording
 
 PROFILE = """
 name: rec
@@ -137,3 +137,28 @@ def test_rounds_after_close_are_ignored_and_close_is_idempotent(profile, tmp_pat
         writer.close()
     session = openentropy.load_session(writer.folder)
     assert list(session.rounds["round"]) == [0] and session.meta["stopped_by"] == "stopped"
+
+
+def test_a_profile_record_sink_records_every_run(tmp_path):
+    profile = load_profile_text(PROFILE.replace('sinks: [{type: "null"}]',
+                                                f"sinks: [{{type: record, folder: '{tmp_path}', tags: {{k: v}}, "
+                                                "chunk_seconds: 3600}]"))
+    with Harvest(profile) as harvest:
+        for _ in harvest.rounds():
+            pass
+    assert harvest.bytes_delivered() == 5 * 64  # the output is counted, as a null sink does
+    (folder,) = find_sessions(tmp_path)
+    session = openentropy.load_session(folder)
+    assert list(session.rounds["round"]) == [0, 1, 2, 3, 4] and len(session.raw(CLOCK)) == 5 * 1024
+    assert session.meta["tags"] == {"k": "v"} and session.meta["stopped_by"] == "closed"
+    assert session.meta["profile"]["sinks"][0]["type"] == "record"
+
+
+def test_a_record_sink_that_cannot_start_leaves_no_sink_open(tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    profile = load_profile_text(PROFILE.replace('sinks: [{type: "null"}]', f"sinks: [{{type: record, folder: '{blocker}'}}]"))
+    harvest = Harvest(profile)
+    with pytest.raises(openentropy.OpenEntropyError, match="cannot create a session folder"):
+        harvest.open_sinks()
+    assert harvest.close() == []
