@@ -82,7 +82,7 @@ def oe() -> None:
       oe serve                        REST service, ANU QRNG compatible
       oe shell default                explore and edit a profile interactively
       oe monitor                      live dashboard of every source's health
-      oe record default --duration 30s  keep raw samples per source for analysis
+      oe record --duration 30s        record raw samples and mixed bytes per source
       oe sessions                     recorded sessions; 'analyze' runs the battery on one
     """
 

@@ -157,8 +157,8 @@ def record(shell, duration, rounds, tags, note, out, chunk) -> None:
     """Record the loaded profile's rounds into a session folder, as 'oe record'
     does (same format); the pool is kept and no sink is written.
 
-    Without --duration or --rounds the profile's run limits apply (none: until
-    Ctrl-C). Ctrl-C finishes the round and writes the last chunk.
+    Without --duration or --rounds it records until Ctrl-C (the profile's run
+    limits do not apply). Ctrl-C finishes the round and writes the last chunk.
     """
     from pathlib import Path
 
@@ -168,7 +168,7 @@ def record(shell, duration, rounds, tags, note, out, chunk) -> None:
     seconds, chunk_seconds, tag_map = parse_seconds(duration, "--duration"), parse_seconds(chunk, "--chunk"), parse_tags(tags)
     session = shell.session
     profile = session.require().profile
-    limits = profile.with_run(rounds=rounds, bytes=None).run if (rounds or seconds) else None
+    limits = profile.with_run(rounds=rounds, bytes=None).run  # the profile's output limits do not apply
     stop = threading.Event()
     with graceful_sigint(stop):
         folder, summary = record_rounds(session.harvest, Path(out) if out else default_sessions_folder(), stop,

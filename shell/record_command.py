@@ -3,11 +3,11 @@ and mixed bytes per source in a session folder (format: pipelines/recording.py).
 
     record_rounds(harvest, root, stop, ...)   the loop, shared with the shell's ``record``
 
-The profile's sinks are replaced by a null sink: the recording is the output. Stops
-after ``--duration`` (checked after each round), ``--rounds``, the profile's own run
-limits when neither is given, or a signal: the first Ctrl-C (SIGINT) or a SIGTERM
+The profile's sinks are replaced by a null sink: the recording is the output, and the
+profile's run limits (output bytes or rounds) do not apply. Stops after ``--duration``
+(checked after each round), ``--rounds``, or a signal: the first Ctrl-C (SIGINT) or a SIGTERM
 finishes the round in progress, writes the last chunk and the final metadata; exit 130
-after Ctrl-C (as ``oe run``), 0 after SIGTERM, the duration or the limits. A second
+after Ctrl-C (as ``oe run``), 0 after SIGTERM, the duration or --rounds. A second
 Ctrl-C interrupts the round, and the chunk is still written.
 """
 
@@ -153,9 +153,9 @@ def record_command(profile, sources, duration, rounds, tags, note, out, chunk) -
     round's raw samples and mixed bytes per source, in a session folder of .npz
     chunks numpy reads (openentropy.load_session). Prints the session's folder.
 
-    Without --duration or --rounds the profile's run limits apply (none: until
-    Ctrl-C or SIGTERM). Either finishes the round, writes the last chunk and the
-    metadata; Ctrl-C exits 130, SIGTERM 0.
+    Without --duration or --rounds it records until Ctrl-C or SIGTERM (the
+    profile's own run limits do not apply). Either finishes the round, writes the
+    last chunk and the metadata; Ctrl-C exits 130, SIGTERM 0.
 
     \b
     Examples:
@@ -167,10 +167,7 @@ def record_command(profile, sources, duration, rounds, tags, note, out, chunk) -
     chunk_seconds = parse_seconds(chunk, "--chunk")
     tag_map = parse_tags(tags)
     spec = recording_profile(profile, sources)
-    if rounds is not None:
-        spec = spec.with_run(rounds=rounds, bytes=None)
-    elif seconds is not None:
-        spec = spec.with_run(rounds=None, bytes=None)
+    spec = spec.with_run(rounds=rounds, bytes=None)  # the profile's own limits are about output, not recording
 
     from openentropy.engine.runner import Harvest
 
