@@ -153,3 +153,18 @@ def test_the_shell_records_its_loaded_profile(quick_profile, tmp_path, capsys):
     assert session.sources == ["clock_jitter", "os_random"] and len(session.raw("os_random")) == 3 * 1024
     listed = json.loads(oe_cli("sessions", str(tmp_path), "--json").output)
     assert [s["id"] for s in listed] == [folder.name]
+
+
+def test_a_full_disk_stops_the_recording_with_a_clear_error(fast_profile, tmp_path, monkeypatch):
+    import errno
+
+    from openentropy.pipelines import recording
+
+    def no_space(*args):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(recording.os, "rename", no_space)
+    result = oe_cli("record", str(fast_profile), "--rounds", "50", "--chunk", "0.01", "--out", str(tmp_path))
+    assert result.exit_code == 1
+    assert "cannot write chunk 000000.npz: No space left on device (0 chunks written and kept)" in result.stderr
+    assert "Traceback" not in result.output
