@@ -13,7 +13,8 @@ What it trusts: only the chunk files with a final name (``chunks/NNNNNN.npz``), 
 complete by construction (written under a dot-name, fsynced, renamed). It never needs
 ``index.jsonl`` or the final ``meta.json``: after a crash the index may end in a torn
 line or miss the last chunk, and ``meta.json`` may still say ``"ended": null``. Chunks
-are read in the order of their numbers; arrays are loaded on first use and kept.
+are read in the order of their numbers, and only the arrays asked for (each call reads
+them again: nothing is cached, so a long session costs memory only for what is used).
 """
 
 from __future__ import annotations
@@ -77,19 +78,27 @@ class RecordedSession:
             raise SessionError(f"{self.path} is not a recorded session (no {CHUNKS}/ folder)")
         self.meta = read_meta(self.path)
         self._chunks = chunk_paths(self.path)
-        self._loaded: dict[Path, dict[str, np.ndarray]] = {}
 
-    def _chunk(self, path: Path) -> dict[str, np.ndarray]:
-        if path not in self._loaded:
-            with np.load(path, allow_pickle=False) as archive:
-                self._loaded[path] = {key: archive[key] for key in archive.files}
-        return self._loaded[path]
+    def _read(self, path: Path, keys: list[str]) -> dict[str, np.ndarray]:
+        """Only ``keys`` of one chunk (an .npz member is read only when asked for)."""
+        with np.load(path, allow_pickle=False) as archive:
+            return {key: archive[key] for key in keys if key in archive.files}
+
+    @staticmethod
+    def _dtype(path: Path, key: str) -> str:
+        """A member's dtype from its .npy header, without reading its data."""
+        with np.load(path, allow_pickle=False) as archive, archive.zip.open(f"{key}.npy") as member:
+            version = np.lib.format.read_magic(member)
+            _, _, dtype = (np.lib.format.read_array_header_1_0 if version == (1, 0)
+                           else np.lib.format.read_array_header_2_0)(member)
+        return str(dtype)
 
     @cached_property
     def sources(self) -> list[str]:
         names = list(self.meta.get("sources") or [])
         if not names and self._chunks:
-            names = [key[: -len("/raw")] for key in self._chunk(self._chunks[0]) if key.endswith("/raw")]
+            with np.load(self._chunks[0], allow_pickle=False) as archive:
+                names = [key[: -len("/raw")] for key in archive.files if key.endswith("/raw")]
         return names
 
     def _check(self, name: str) -> None:
@@ -99,7 +108,7 @@ class RecordedSession:
                                f"{did_you_mean(name, self.sources)} (its sources: {known})")
 
     def _concatenated(self, key: str, empty_dtype) -> np.ndarray:
-        parts = [self._chunk(p)[key] for p in self._chunks if key in self._chunk(p)]
+        parts = [part for path in self._chunks for part in self._read(path, [key]).values()]
         return np.concatenate(parts) if parts else np.empty(0, empty_dtype)
 
     def raw(self, name: str) -> np.ndarray:
@@ -129,14 +138,15 @@ class RecordedSession:
         start_ns, end_ns and per source raw / raw_dtype / conditioned counts."""
         entries = []
         for path in self._chunks:
-            arrays = self._chunk(path)
+            counts = [f"{s}/{field}" for s in self.sources for field in ("raw_count", "conditioned_count")]
+            arrays = self._read(path, ["round", "time_ns", *counts])
             rounds, times = arrays["round"], arrays["time_ns"]
             entries.append({
                 "chunk": path.name, "first_round": int(rounds[0]), "last_round": int(rounds[-1]),
                 "rounds": int(len(rounds)), "start_ns": int(times[0]), "end_ns": int(times[-1]),
-                "sources": {s: {"raw": int(len(arrays[f"{s}/raw"])), "raw_dtype": str(arrays[f"{s}/raw"].dtype),
-                                "conditioned": int(len(arrays[f"{s}/conditioned"]))}
-                            for s in self.sources if f"{s}/raw" in arrays},
+                "sources": {s: {"raw": int(arrays[f"{s}/raw_count"].sum()), "raw_dtype": self._dtype(path, f"{s}/raw"),
+                                "conditioned": int(arrays[f"{s}/conditioned_count"].sum())}
+                            for s in self.sources if f"{s}/raw_count" in arrays},
             })
         return entries
 

@@ -14,7 +14,6 @@ Ctrl-C interrupts the round, and the chunk is still written.
 from __future__ import annotations
 
 import contextlib
-import json
 import signal
 import sys
 import threading
@@ -64,11 +63,12 @@ def parse_seconds(text: str | None, option: str) -> float | None:
 def sources_profile(names: tuple[str, ...]):
     """A profile recording ``names`` with their default settings (an unknown name is
     refused like a typo in a file: ProfileError, did-you-mean)."""
-    from openentropy.engine.loader import load_profile_text
+    from openentropy.engine.loader import validate_document
+    from openentropy.engine.yaml_marks import MarkedDocument
 
     document = {"name": "record", "description": "oe record --source " + " --source ".join(names),
                 "sources": [{"name": name} for name in names], "sinks": [{"type": "null"}]}
-    return load_profile_text(json.dumps(document), "--source")
+    return validate_document(MarkedDocument(data=document), "--source")
 
 
 def recording_profile(profile: str | None, sources: tuple[str, ...]):
