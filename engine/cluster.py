@@ -45,7 +45,7 @@ from openentropy.errors import ClusterError
 
 from .collector import GRACE_S
 from .compiler import PoolRound, RoundContext, feed_pool
-from .outcome import CollectOutcome, SourceRound, Status
+from .outcome import CollectOutcome, SourceData, SourceRound, Status
 from .pool import EntropyPool
 from .profile import Profile, SourceSpec
 from .remote import RemoteSource, WorkerReport, collect_on_worker, forget, identify, outcome_of
@@ -133,6 +133,7 @@ class ClusterRounds:
         self._home: dict[str, str] = {}  # local placement: source -> worker address
         self._hello: dict[str, Any] = {}  # worker address -> its pending identify() future
         self._registered: set[str] = set()  # names added to the pool
+        self._mixed: dict[str, bytes] = {}  # this round's accepted bytes, for observers
         self.health: dict[str, RemoteHealth] = {}
         self._greet(self.workers(), wait_s=profile.engine.connect_timeout)
 
@@ -206,7 +207,9 @@ class ClusterRounds:
         rounds: list[SourceRound] = []
         for worker, future in futures.items():
             rounds += self._settle_worker(worker, specs[worker], future, ctx.index)
-        return PoolRound(self.pool.draw(ctx.output_bytes), tuple(rounds))
+        # observers get the mixed bytes; the raw samples stayed on the workers
+        data = tuple(SourceData(r.name, r.status, None, self._mixed.pop(r.name, b""), r.credited_bits) for r in rounds)
+        return PoolRound(self.pool.draw(ctx.output_bytes), tuple(rounds), data)
 
     @staticmethod
     def _with_deadline(spec: SourceSpec, ctx: RoundContext) -> SourceSpec:
@@ -259,7 +262,10 @@ class ClusterRounds:
         self._seen[key] = source.sequence
         self.health[name] = RemoteHealth(name, source.health, source.health_failures,
                                          source.last_health_failure, source.h)
-        return feed_pool(self.pool, outcome_of(source), source.data, source.health, name=name)
+        fed = feed_pool(self.pool, outcome_of(source), source.data, source.health, name=name)
+        if fed.ok:
+            self._mixed[name] = source.data
+        return fed
 
     # --- the end ---------------------------------------------------------------------
 

@@ -11,7 +11,8 @@ Keys are stable and readable; for a profile with sources A and B::
                                        health/A's canonical symbols)
     condition/A/0/xor_fold ...         Task: the profile's conditioning stages, chained
     pool                               Task: add input with its credit + draw output
-                                       (needs: round, every source's health and last key)
+                                       (needs: round, every source's health, last key and
+                                       collect: the raw samples go to the round's observers)
 
 The graph is built once; each round ``graph_for_round`` swaps in a new ``round`` node.
 Sources run in parallel on the threaded scheduler; nothing in a task blocks longer than
@@ -34,7 +35,7 @@ from dask.task_spec import DataNode, GraphNode, Task, TaskRef
 
 from .credit_policy import judge
 from .health import HealthState
-from .outcome import CollectOutcome, SourceRound, Status
+from .outcome import CollectOutcome, SourceData, SourceRound, Status
 from .profile import Profile, SourceSpec
 from .pool import EntropyPool
 from .runtime import Runtime
@@ -59,6 +60,7 @@ class RoundContext:
 class PoolRound:
     output: bytes
     sources: tuple[SourceRound, ...]
+    data: tuple[SourceData, ...] = ()  # per source: raw samples and mixed bytes (Harvest.observe)
 
 
 def collect_key(name: str) -> str:
@@ -76,16 +78,16 @@ def _health(runtime: Runtime, spec: SourceSpec, raw: CollectOutcome) -> CollectO
     return judge(spec, runtime.monitors[spec.name], raw)
 
 
-def _feed(runtime: Runtime, checked: CollectOutcome, mixed: CollectOutcome) -> SourceRound:
+def _feed(runtime: Runtime, checked: CollectOutcome, mixed: CollectOutcome) -> tuple[SourceRound, bytes]:
     """Add one source's bytes to the pool with the credit its health task vouched for.
 
     ``checked`` is the health task's outcome (status, credit); ``mixed`` the bytes the
     profile's stages made of the same samples (the same object when the profile keeps
-    the source's own stages).
+    the source's own stages). Also returns the bytes mixed (b"" when none).
     """
     outcome, data = settle(checked, mixed)
     health = runtime.monitors[outcome.name].state.value  # the monitor is the one source of truth
-    return feed_pool(runtime.pool, outcome, data, health)
+    return feed_pool(runtime.pool, outcome, data, health), data
 
 
 def feed_pool(pool: EntropyPool, outcome: CollectOutcome, data: bytes, health: str,
@@ -109,10 +111,15 @@ def _pool_round(runtime: Runtime, ctx: RoundContext, *outcomes: CollectOutcome) 
     """Feed every source, then draw this round's output: never more than the pool can
     give at once, so a full_entropy round emits what its credit covers and never waits.
 
-    ``outcomes`` are (health outcome, mixed bytes' outcome) pairs, flattened."""
-    pairs = zip(outcomes[::2], outcomes[1::2])
-    rounds = tuple(_feed(runtime, checked, mixed) for checked, mixed in pairs)
-    return PoolRound(runtime.pool.draw(ctx.output_bytes), rounds)
+    ``outcomes`` are (health outcome, mixed bytes' outcome, collect outcome) triples,
+    flattened."""
+    rounds, data = [], []
+    for checked, mixed, collected in zip(outcomes[::3], outcomes[1::3], outcomes[2::3]):
+        fed, mixed_bytes = _feed(runtime, checked, mixed)
+        raw = collected.data if collected.status is Status.OK else None
+        rounds.append(fed)
+        data.append(SourceData(fed.name, fed.status, raw, mixed_bytes, fed.credited_bits))
+    return PoolRound(runtime.pool.draw(ctx.output_bytes), tuple(rounds), tuple(data))
 
 
 def compile_profile(profile: Profile, runtime: Runtime | None = None) -> Graph:
@@ -133,7 +140,7 @@ def compile_profile(profile: Profile, runtime: Runtime | None = None) -> Graph:
             counters[kind] += 1
             graph[next_key] = Task(next_key, apply_stage, stage, TaskRef(key))
             key = next_key
-        pool_inputs += [TaskRef(checked), TaskRef(key)]
+        pool_inputs += [TaskRef(checked), TaskRef(key), TaskRef(collected)]
     graph[POOL_KEY] = Task(POOL_KEY, _pool_round, runtime, TaskRef(ROUND_KEY), *pool_inputs)
     return graph
 

@@ -33,10 +33,14 @@ from .cluster import ClusterRounds
 from .collector import Collector
 from .compiler import POOL_KEY, PoolRound, RoundContext, compile_profile, graph_for_round
 from openentropy.errors import EntropyTimeoutError, PoolError
-from .outcome import RoundResult, RunSummary
+from .outcome import RoundResult, RunSummary, SourceData
 from .status import PoolStatus, describe_failure
 from .profile import Profile, RunSpec
 from .runtime import Runtime
+
+
+#: ``Harvest.observe``'s callbacks: (the round's result, its per-source data)
+RoundObserver = Callable[[RoundResult, tuple[SourceData, ...]], None]
 
 
 @dataclass(frozen=True)
@@ -66,6 +70,10 @@ class Harvest:
         rounds(stop, limits=None)        the run loop: RoundResult per round
         run_round(index, output_bytes)   one round (``parallel=False``: sources in turn)
         writing_to(sinks)                a context: other open sinks for a while
+        observe(callback)                ``callback(result, data)`` after every round:
+                                         the RoundResult and a SourceData per source
+                                         (raw samples, mixed bytes, credit, status);
+                                         returns the function that stops it
         replace_source(name, source)     a new source object for that entry (next round on)
         source(name)                     the source object collected for that entry
         draw(n, timeout_s=0)             pool output without a round (the one draw)
@@ -80,17 +88,26 @@ class Harvest:
         self._cluster = ClusterRounds(profile, self._runtime.pool) if profile.engine.distributed else None
         self._graph = compile_profile(profile, self._runtime) if self._cluster is None else {}
         self._closed_sinks: list[Sink] = []
+        self._observers: tuple[RoundObserver, ...] = ()  # replaced whole, so a round reads a stable tuple
         # one thread per source so every collect starts at once, plus one for the rest
         self._executor = ThreadPoolExecutor(max_workers=len(profile.sources) + 1, thread_name_prefix="oe-round")
 
     # --- sinks -----------------------------------------------------------------------
 
     def open_sinks(self) -> None:
-        """Open the profile's sinks (or take the given ones); on failure none stay open."""
+        """Open the profile's sinks (or take the given ones); on failure none stay open.
+        A sink with ``attach`` (the record sink) is handed this harvest to observe."""
         if self._given_sinks is None:
             self._runtime.open_sinks()
         else:
             self._runtime.sinks = list(self._given_sinks)
+        try:
+            for sink in self._runtime.sinks:
+                if hasattr(sink, "attach"):
+                    sink.attach(self)
+        except Exception:
+            self.close_sinks()
+            raise
 
     def close_sinks(self) -> list[str]:
         """Close every open sink, even if some fail; returns the failures' messages."""
@@ -126,6 +143,20 @@ class Harvest:
         if self._cluster is not None:
             self._cluster.close()
         return problems
+
+    # --- observers -------------------------------------------------------------------
+
+    def observe(self, callback: "RoundObserver") -> Callable[[], None]:
+        """Call ``callback(result, data)`` at the end of every round from now on, in the
+        thread running the round, after the sinks: ``data`` holds a ``SourceData`` per
+        source in profile order. An exception it raises ends the round like a sink error.
+        Returns a function that stops these calls (safe to call twice)."""
+        self._observers = (*self._observers, callback)
+
+        def stop() -> None:
+            self._observers = tuple(o for o in self._observers if o is not callback)
+
+        return stop
 
     # --- sources ---------------------------------------------------------------------
 
@@ -169,7 +200,10 @@ class Harvest:
             pool_round = dask.get(graph, POOL_KEY)
         for sink in self._runtime.sinks:
             sink.write(pool_round.output)
-        return RoundResult(index, (time.monotonic_ns() - started) / 1e9, len(pool_round.output), pool_round.sources)
+        result = RoundResult(index, (time.monotonic_ns() - started) / 1e9, len(pool_round.output), pool_round.sources)
+        for observer in self._observers:
+            observer(result, pool_round.data)
+        return result
 
     def _stall_message(self, seconds: float, result: RoundResult) -> str:
         status = self.status()

@@ -1,5 +1,6 @@
-"""Sinks: where pool output goes. Each profile model (``type: stdout|file|null``) opens
-a ``Sink`` with ``write(data)`` and ``close()``.
+"""Sinks: where pool output goes. Each profile model (``type: stdout|file|null|record``)
+opens a ``Sink`` with ``write(data)`` and ``close()``. The ``record`` sink
+(record_sink.py) keeps the rounds' per-source data instead, and only counts the output.
 
 Guarantees: a sink never truncates an existing file unless the profile says
 ``mode: truncate``; ``close()`` flushes (and for files, fsyncs) whatever was written;
@@ -32,6 +33,7 @@ from openentropy.errors import SinkError
 from openentropy.strict import StrictModel
 
 from .encoding import _BYTES_PER_LINE, Format, StreamEncoder
+from .record_sink import RecordSinkSpec
 
 
 class Sink:
@@ -209,6 +211,6 @@ class NullSinkSpec(StrictModel):
         return NullSink()
 
 
-SinkSpec = Annotated[Union[StdoutSinkSpec, FileSinkSpec, NullSinkSpec], Field(discriminator="type")]
+SinkSpec = Annotated[Union[StdoutSinkSpec, FileSinkSpec, NullSinkSpec, RecordSinkSpec], Field(discriminator="type")]
 
-SINK_TYPES = ("file", "null", "stdout")
+SINK_TYPES = ("file", "null", "record", "stdout")
