@@ -135,7 +135,7 @@ class ClusterRounds:
         self._registered: set[str] = set()  # names added to the pool
         self._mixed: dict[str, bytes] = {}  # this round's accepted bytes, for observers
         self.health: dict[str, RemoteHealth] = {}
-        self._greet(self.workers(), wait_s=profile.engine.connect_timeout)
+        self._first_workers(profile.engine.connect_timeout)
 
     # --- placement -------------------------------------------------------------------
 
@@ -146,6 +146,19 @@ class ClusterRounds:
         except Exception as error:  # the scheduler went away: nothing more to do
             raise ClusterError(f"lost the dask scheduler at {self.profile.engine.scheduler}: "
                                f"{type(error).__name__}: {error}") from None
+
+    def _first_workers(self, timeout_s: float) -> None:
+        """Wait (up to ``timeout_s``) for a worker, and for the workers there to answer
+        who they are: a run that starts on an empty cluster is a clear error, not empty rounds."""
+        deadline = time.monotonic() + timeout_s
+        workers = self.workers()
+        while not workers and time.monotonic() < deadline:
+            time.sleep(0.1)
+            workers = self.workers()
+        if not workers:
+            raise ClusterError(f"the dask scheduler at {self.profile.engine.scheduler} has no workers after "
+                               f"{timeout_s:g} s; start one with: dask worker {self.profile.engine.scheduler}")
+        self._greet(workers, wait_s=max(0.0, deadline - time.monotonic()))
 
     def _greet(self, workers: list[str], wait_s: float = 0.0) -> list[str]:
         """The workers among ``workers`` that have told their label (asking the new

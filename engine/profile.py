@@ -203,7 +203,11 @@ class EngineSpec(StrictModel):
         description="on a cluster: local = each source once per round, on one worker (spread in turn); "
         "each_worker = every source on every worker, each machine's own noise",
     )
-    connect_timeout: Duration = Field(10.0, gt=0, le=600, description="longest wait to reach the scheduler")
+    connect_timeout: Duration = Field(
+        30.0, gt=0, le=600,
+        description="longest wait at start for the scheduler, a first worker, and the workers' first answer "
+        "(a worker loads the engine then: seconds on a busy machine)",
+    )
     network_slack: Duration = Field(
         0.5, ge=0, le=60,
         description="extra wait for a worker's results past the round's longest deadline (scheduling and network)",

@@ -25,7 +25,8 @@ def render_status(status) -> "object":
     table = Table(title_justify="left")
     for column in ("source", "weight", "health", "health failures", "last failure", "collect failures",
                    "bytes", "credited bits", "buffered", "min-entropy", "last collect"):
-        table.add_column(column, justify="left" if column in ("source", "health", "last failure") else "right")
+        table.add_column(column, justify="left" if column in ("source", "health", "last failure") else "right",
+                         no_wrap=column == "source")  # whole names: clock_jitter@host:pid on a cluster
     for s in status.sources:
         style = {"healthy": "green", "startup": "cyan", "quarantined": "red"}.get(s.health, "")
         table.add_row(

@@ -207,16 +207,42 @@ def test_a_stalled_then_killed_worker_does_not_stop_the_rounds_and_a_new_worker_
 # --- without a cluster -----------------------------------------------------------------
 
 
-class _NoClient:
-    """Stands in for a distributed.Client where no round is run."""
+class _Answered:
+    """A finished future (what identify() returns on a worker)."""
+
+    def __init__(self, value):
+        self.value = value
+
+    def done(self):
+        return True
+
+    def result(self, timeout=None):
+        return self.value
+
+
+class _OneWorkerClient:
+    """Stands in for a distributed.Client with one worker, where no round is run."""
+
+    def __init__(self, workers=("tcp://a:1",)):
+        self.workers = workers
 
     def nthreads(self):
-        return {}
+        return {worker: 2 for worker in self.workers}
+
+    def submit(self, function, *args, **kwargs):
+        return _Answered(("box:1", "a" * 16))
 
 
-def _rounds(placement: str = "each_worker") -> ClusterRounds:
-    profile = load_profile_text(cluster_profile("tcp://127.0.0.1:9", placement=placement), file="c.yaml")
-    return ClusterRounds(profile, EntropyPool(mode="sha256", os_random=False), client=_NoClient())
+def _rounds(placement: str = "each_worker", client=None, timeout: str = "90s") -> ClusterRounds:
+    text = cluster_profile("tcp://127.0.0.1:9", placement=placement).replace("connect_timeout: 90s",
+                                                                             f"connect_timeout: {timeout}")
+    profile = load_profile_text(text, file="c.yaml")
+    return ClusterRounds(profile, EntropyPool(mode="sha256", os_random=False), client=client or _OneWorkerClient())
+
+
+def test_a_cluster_without_workers_is_a_clear_error():
+    with pytest.raises(ClusterError, match=r"has no workers after 0.5 s; start one with: dask worker tcp://"):
+        _rounds(client=_OneWorkerClient(workers=()), timeout="500ms")
 
 
 def _report(sequence: int, incarnation: str = "a" * 16, credit: float = 800.0) -> WorkerReport:
