@@ -54,8 +54,6 @@ from .remote import RemoteSource, WorkerReport, collect_on_worker, forget, ident
 #: Longest a close waits for the workers to drop the harvest's state (a stalled worker
 #: keeps it until its process ends; it holds source objects, never pool state).
 FORGET_WAIT_S = 2.0
-
-
 #: Time allowed to fetch a finished task's small result from its worker.
 FETCH_S = 2.0
 
