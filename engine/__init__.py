@@ -38,6 +38,7 @@ _EXPORTS = {
     "read_sources": ".source_reader",
     "run": ".runner",
     "shipped_profiles": ".loader",
+    "stream_sources": ".source_reader",
 }
 
 __all__ = sorted(_EXPORTS)

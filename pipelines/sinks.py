@@ -1,4 +1,4 @@
-"""Sinks: where pool output goes. Each profile model (``type: stdout|file|null``) opens
+"""Sinks: where pool output goes. Each profile model (``type: stdout|file|null|fifo``) opens
 a ``Sink`` with ``write(data)`` and ``close()``.
 
 Guarantees: a sink never truncates an existing file unless the profile says
@@ -209,6 +209,8 @@ class NullSinkSpec(StrictModel):
         return NullSink()
 
 
-SinkSpec = Annotated[Union[StdoutSinkSpec, FileSinkSpec, NullSinkSpec], Field(discriminator="type")]
+from .fifo_sink import FifoSinkSpec  # noqa: E402  (last: fifo_sink.py builds on Sink above)
 
-SINK_TYPES = ("file", "null", "stdout")
+SinkSpec = Annotated[Union[StdoutSinkSpec, FileSinkSpec, NullSinkSpec, FifoSinkSpec], Field(discriminator="type")]
+
+SINK_TYPES = ("fifo", "file", "null", "stdout")

@@ -19,6 +19,7 @@ from openentropy.errors import OpenEntropyError, ProfileError
 COMMANDS = {
     "assess": "openentropy.shell.assess_command:assess_command",
     "bench": "openentropy.shell.bench_command:bench_command",
+    "device": "openentropy.shell.device_command:device_command",
     "monitor": "openentropy.shell.monitor_command:monitor_command",
     "pool": "openentropy.shell.pool_command:pool_command",
     "probe": "openentropy.shell.probe_command:probe_command",
@@ -28,6 +29,7 @@ COMMANDS = {
     "scan": "openentropy.shell.scan_command:scan_command",
     "serve": "openentropy.shell.serve_command:serve_command",
     "shell": "openentropy.shell.shell_command:shell_command",
+    "stream": "openentropy.shell.stream_command:stream_command",
 }
 
 EXIT_RUNTIME, EXIT_USAGE, EXIT_INTERRUPTED = 1, 2, 130
