@@ -72,6 +72,8 @@ def oe() -> None:
     Quick start:
       oe run default                  harvest with the default profile
       oe run paranoid --bytes 4096    physical sources only, 4 KiB
+      oe stream fast                  endless output on stdout, for dieharder, ent, rngtest
+      oe device /tmp/oe-random fast   a named pipe serving a profile, reader after reader
       oe profiles list                the shipped profiles
       oe scan                         which sources run on this machine
       oe probe clock_jitter           measure one source
