@@ -82,6 +82,7 @@ def test_close_removes_only_a_pipe_it_created(tmp_path):
 
 def test_a_write_waits_for_a_reader_and_delivers_everything(tmp_path):
     sink = FifoSinkSpec(path=str(tmp_path / "p")).open()
+    assert finished(in_thread(sink.write, b""))  # nothing to deliver: no reader needed
     data = os.urandom(300_000)  # more than the default 64 KiB pipe buffer
     writer = in_thread(sink.write, data)
     time.sleep(0.2)
