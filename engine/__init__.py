@@ -24,6 +24,7 @@ _EXPORTS = {
     "RoundResult": ".outcome",
     "RunSummary": ".outcome",
     "SinkError": "openentropy.errors",
+    "SourceData": ".outcome",
     "SourceHealth": ".runner",
     "SourceReader": ".source_reader",
     "SourceRound": ".outcome",

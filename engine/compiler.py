@@ -11,7 +11,8 @@ Keys are stable and readable; for a profile with sources A and B::
                                        health/A's canonical symbols)
     condition/A/0/xor_fold ...         Task: the profile's conditioning stages, chained
     pool                               Task: add input with its credit + draw output
-                                       (needs: round, every source's health and last key)
+                                       (needs: round, every source's health, last key and
+                                       collect: the raw samples go to the round's observers)
 
 The graph is built once; each round ``graph_for_round`` swaps in a new ``round`` node.
 Sources run in parallel on the threaded scheduler; nothing in a task blocks longer than
@@ -32,13 +33,13 @@ from typing import Any
 
 from dask.task_spec import DataNode, GraphNode, Task, TaskRef
 
-from openentropy.pipelines.conditioners import as_bytes
-
 from .credit_policy import judge
 from .health import HealthState
-from .outcome import CollectOutcome, SourceRound, Status
+from .outcome import CollectOutcome, SourceData, SourceRound, Status
 from .profile import Profile, SourceSpec
+from .pool import EntropyPool
 from .runtime import Runtime
+from .stage_chain import apply_stage, settle, stage_chain
 
 ROUND_KEY = "round"
 POOL_KEY = "pool"
@@ -59,6 +60,7 @@ class RoundContext:
 class PoolRound:
     output: bytes
     sources: tuple[SourceRound, ...]
+    data: tuple[SourceData, ...] = ()  # per source: raw samples and mixed bytes (Harvest.observe)
 
 
 def collect_key(name: str) -> str:
@@ -71,53 +73,53 @@ def _collect(runtime: Runtime, name: str, samples: int, deadline_s: float, ctx: 
     return runtime.collectors[name].collect(samples, start + int(budget * 1e9))
 
 
-def _apply_stage(stage: Any, outcome: CollectOutcome) -> CollectOutcome:
-    if outcome.status is not Status.OK:
-        return outcome
-    try:
-        return outcome.with_data(stage.apply(outcome.data))
-    except Exception as error:  # a stage that cannot handle this input fails the source, not the round
-        return outcome.failed(Status.FAILED, f"stage {stage.type}: {type(error).__name__}: {error}")
-
-
 def _health(runtime: Runtime, spec: SourceSpec, raw: CollectOutcome) -> CollectOutcome:
     """Health tests and credit on the source's canonical symbols (credit_policy.judge)."""
     return judge(spec, runtime.monitors[spec.name], raw)
 
 
-def _feed(runtime: Runtime, checked: CollectOutcome, mixed: CollectOutcome) -> SourceRound:
+def _feed(runtime: Runtime, checked: CollectOutcome, mixed: CollectOutcome) -> tuple[SourceRound, bytes]:
     """Add one source's bytes to the pool with the credit its health task vouched for.
 
     ``checked`` is the health task's outcome (status, credit); ``mixed`` the bytes the
     profile's stages made of the same samples (the same object when the profile keeps
-    the source's own stages).
+    the source's own stages). Also returns the bytes mixed (b"" when none).
     """
-    pool = runtime.pool
-    if mixed.status is Status.OK and len(mixed.data) == 0:
-        mixed = mixed.failed(Status.EMPTY, "no symbols left after its stages")
-    outcome = mixed if mixed.status is not Status.OK else checked
-    health = runtime.monitors[outcome.name].state  # the monitor is the one source of truth
+    outcome, data = settle(checked, mixed)
+    health = runtime.monitors[outcome.name].state.value  # the monitor is the one source of truth
+    return feed_pool(runtime.pool, outcome, data, health), data
+
+
+def feed_pool(pool: EntropyPool, outcome: CollectOutcome, data: bytes, health: str,
+              name: str | None = None) -> SourceRound:
+    """Record one settled source round in ``pool`` (as ``name``, default the outcome's)
+    and add its bytes with their credit; ``health`` is the monitor's state."""
+    name = name or outcome.name
     if outcome.status is not Status.OK:
-        pool.record_collect(outcome.name, ok=False, duration_s=outcome.duration_s,
+        pool.record_collect(name, ok=False, duration_s=outcome.duration_s,
                             collect_failed=outcome.status.collect_failed, healthy=False)
-        return SourceRound(outcome.name, outcome.status, outcome.samples, 0, outcome.duration_s, outcome.error,
-                           health=health.value)
-    data = as_bytes(mixed.data)
-    credited = pool.add_input(outcome.name, data.tobytes(), checked.credit_bits)
-    pool.record_collect(outcome.name, ok=True, duration_s=outcome.duration_s, shannon=checked.shannon,
-                        min_entropy=checked.min_entropy, healthy=health is HealthState.HEALTHY)
-    return SourceRound(outcome.name, Status.OK, outcome.samples, len(data), outcome.duration_s, "",
-                       checked.shannon, checked.min_entropy, credited, health.value)
+        return SourceRound(name, outcome.status, outcome.samples, 0, outcome.duration_s, outcome.error,
+                           health=health)
+    credited = pool.add_input(name, data, outcome.credit_bits)
+    pool.record_collect(name, ok=True, duration_s=outcome.duration_s, shannon=outcome.shannon,
+                        min_entropy=outcome.min_entropy, healthy=health == HealthState.HEALTHY.value)
+    return SourceRound(name, Status.OK, outcome.samples, len(data), outcome.duration_s, "",
+                       outcome.shannon, outcome.min_entropy, credited, health)
 
 
 def _pool_round(runtime: Runtime, ctx: RoundContext, *outcomes: CollectOutcome) -> PoolRound:
     """Feed every source, then draw this round's output: never more than the pool can
     give at once, so a full_entropy round emits what its credit covers and never waits.
 
-    ``outcomes`` are (health outcome, mixed bytes' outcome) pairs, flattened."""
-    pairs = zip(outcomes[::2], outcomes[1::2])
-    rounds = tuple(_feed(runtime, checked, mixed) for checked, mixed in pairs)
-    return PoolRound(runtime.pool.draw(ctx.output_bytes), rounds)
+    ``outcomes`` are (health outcome, mixed bytes' outcome, collect outcome) triples,
+    flattened."""
+    rounds, data = [], []
+    for checked, mixed, collected in zip(outcomes[::3], outcomes[1::3], outcomes[2::3]):
+        fed, mixed_bytes = _feed(runtime, checked, mixed)
+        raw = collected.data if collected.status is Status.OK else None
+        rounds.append(fed)
+        data.append(SourceData(fed.name, fed.status, raw, mixed_bytes, fed.credited_bits))
+    return PoolRound(runtime.pool.draw(ctx.output_bytes), tuple(rounds), tuple(data))
 
 
 def compile_profile(profile: Profile, runtime: Runtime | None = None) -> Graph:
@@ -130,18 +132,15 @@ def compile_profile(profile: Profile, runtime: Runtime | None = None) -> Graph:
         graph[collected] = Task(collected, _collect, runtime, spec.name, spec.samples, spec.deadline, TaskRef(ROUND_KEY))
         checked = f"health/{spec.name}"
         graph[checked] = Task(checked, _health, runtime, spec, TaskRef(collected))
-        if spec.stages is None:  # the source's own stages: the checked symbols are the mixed ones
-            key, chain = checked, [("condition", s) for s in profile.conditioning]
-        else:
-            key = collected
-            chain = [("stage", s) for s in spec.stages] + [("condition", s) for s in profile.conditioning]
+        from_checked, chain = stage_chain(spec, profile.conditioning)
+        key = checked if from_checked else collected
         counters = {"stage": 0, "condition": 0}
         for kind, stage in chain:
             next_key = f"{kind}/{spec.name}/{counters[kind]}/{stage.type}"
             counters[kind] += 1
-            graph[next_key] = Task(next_key, _apply_stage, stage, TaskRef(key))
+            graph[next_key] = Task(next_key, apply_stage, stage, TaskRef(key))
             key = next_key
-        pool_inputs += [TaskRef(checked), TaskRef(key)]
+        pool_inputs += [TaskRef(checked), TaskRef(key), TaskRef(collected)]
     graph[POOL_KEY] = Task(POOL_KEY, _pool_round, runtime, TaskRef(ROUND_KEY), *pool_inputs)
     return graph
 

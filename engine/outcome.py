@@ -3,6 +3,8 @@
     CollectOutcome   what one collect returned (samples or the reason it failed)
     SourceRound      one source's part in one round, after stages and crediting
     RoundResult      one round: sources, bytes out, duration
+    SourceData       one source's data in one round (raw samples, mixed bytes), for
+                     a harvest's observers (``Harvest.observe``)
     RunSummary       totals over a run, as printed by ``oe run --json``
 """
 
@@ -76,6 +78,29 @@ class SourceRound:
     @property
     def ok(self) -> bool:
         return self.status is Status.OK
+
+
+@dataclass(frozen=True)
+class SourceData:
+    """One source's data in one round, as ``Harvest.observe`` hands it to observers.
+
+    raw          :: np.ndarray | None   the collect's samples before any stage (the
+                                        source's dtype, e.g. uint64 timings); None when
+                                        the collect failed or the samples stayed where
+                                        they were collected (a distributed run)
+    conditioned  :: bytes               the bytes mixed into the pool this round, after
+                                        the source's stages and the profile's
+                                        conditioning; b"" when nothing was mixed (start-up,
+                                        quarantine, a failed collect)
+    credited_bits :: float              the credit the pool took with those bytes
+    status       :: Status              as in the round's ``SourceRound``
+    """
+
+    name: str
+    status: Status
+    raw: np.ndarray | None
+    conditioned: bytes
+    credited_bits: float
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,8 @@ A profile (YAML, see profiles/*.yaml) has::
     pool: PoolSpec                  output construction and what it mixes in
     sinks: [SinkSpec]               where output goes
     run: RunSpec                    rounds, total bytes, interval, bytes per round
+    engine: EngineSpec              where collection runs: threads here, or a
+                                    dask.distributed cluster (cluster.py)
     server: ServerSpec              REST service settings (``oe serve``): auth, limits, CORS;
                                     defined in api/profile_section.py, composed here (SECTIONS)
 
@@ -19,6 +21,7 @@ Loading YAML (with ``extends``, ``${VAR}`` and line/column errors) is in loader.
 from __future__ import annotations
 
 import importlib
+import re
 import types
 from functools import cache, cached_property
 from typing import Any, Literal
@@ -32,7 +35,7 @@ from openentropy.pipelines.stages import StageSpec, parse_stages
 from openentropy.sources.base import EntropySource, SourceParams
 from openentropy.sources.registry import get_source_class
 
-from openentropy.errors import UnknownSourceError
+from openentropy.errors import ProfileError, UnknownSourceError
 from openentropy.strict import StrictModel
 
 from .duration import Duration
@@ -183,6 +186,44 @@ class RunSpec(StrictModel):
     )
 
 
+#: dask.distributed's address schemes (its comm backends): tcp, tls, inproc, ucx, ws, wss.
+_SCHEDULER_ADDRESS = r"^(threads|(tcp|tls|inproc|ucx|ws|wss)://\S+)$"
+
+
+class EngineSpec(StrictModel):
+    """Where a round's collection runs (engine/cluster.py explains the distributed run)."""
+
+    scheduler: str = Field(
+        "threads",
+        description="threads: collect in this process; or a dask.distributed scheduler address "
+        "(tcp://host:8786, tls://host:8786)",
+    )
+    placement: Literal["local", "each_worker"] = Field(
+        "local",
+        description="on a cluster: local = each source once per round, on one worker (spread in turn); "
+        "each_worker = every source on every worker, each machine's own noise",
+    )
+    connect_timeout: Duration = Field(10.0, gt=0, le=600, description="longest wait to reach the scheduler")
+    network_slack: Duration = Field(
+        0.5, ge=0, le=60,
+        description="extra wait for a worker's results past the round's longest deadline (scheduling and network)",
+    )
+
+    @field_validator("scheduler")
+    @classmethod
+    def _scheduler_address(cls, value: str) -> str:
+        if not re.match(_SCHEDULER_ADDRESS, value):
+            raise PydanticCustomError(
+                "scheduler_address",
+                "neither 'threads' nor a dask scheduler address such as tcp://host:8786",
+                {"value": value})
+        return value
+
+    @property
+    def distributed(self) -> bool:
+        return self.scheduler != "threads"
+
+
 class Profile(StrictModel):
     """A complete, validated profile."""
 
@@ -195,6 +236,7 @@ class Profile(StrictModel):
     sinks: list[SinkSpec] = Field(default_factory=lambda: [StdoutSinkSpec()], min_length=1)
     run: RunSpec = Field(default_factory=RunSpec)
     report: ReportSpec = Field(default_factory=ReportSpec, description="what `oe report` measures and gates on")
+    engine: EngineSpec = Field(default_factory=EngineSpec, description="threads here or a dask.distributed cluster")
     server: "ServerSpec" = Field(default_factory=lambda: section_model("server")(),
                                  description="what `oe serve` allows and limits")
 
@@ -216,6 +258,18 @@ class Profile(StrictModel):
         """A copy with ``run`` fields replaced (validated), e.g. from CLI flags."""
         run = RunSpec.model_validate({**self.run.model_dump(), **changes})
         return self.model_copy(update={"run": run})
+
+    def with_engine(self, **changes: Any) -> "Profile":
+        """A copy with ``engine`` fields replaced (None leaves a field as it is), e.g.
+        from ``oe run --scheduler``; a bad value raises ``ProfileError`` naming the field."""
+        fields = {key: value for key, value in changes.items() if value is not None}
+        try:
+            engine = EngineSpec.model_validate({**self.engine.model_dump(), **fields})
+        except ValidationError as error:
+            first = error.errors()[0]
+            where = ".".join(str(part) for part in first["loc"])
+            raise ProfileError(f"engine.{where}: {first['msg']} (got {first.get('input')!r})") from None
+        return self.model_copy(update={"engine": engine})
 
     def _repr_html_(self) -> str:
         pool = table(

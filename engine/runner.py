@@ -1,4 +1,6 @@
-"""Run a profile round after round on dask's threaded scheduler.
+"""Run a profile round after round: on dask's threaded scheduler, or on a
+dask.distributed cluster when the profile's ``engine.scheduler`` is an address
+(cluster.py: sources on the workers, the pool here).
 
     with Harvest(profile) as harvest:          # opens the sinks
         for result in harvest.rounds(stop):    # RoundResult per round
@@ -19,7 +21,6 @@ import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, replace
-from datetime import datetime, timezone
 
 import dask
 import dask.threaded
@@ -28,13 +29,18 @@ from openentropy.pipelines.sinks import Sink, bytes_delivered
 from openentropy.sources.base import EntropySource
 
 from .accounting import Ledger
+from .cluster import ClusterRounds
 from .collector import Collector
 from .compiler import POOL_KEY, PoolRound, RoundContext, compile_profile, graph_for_round
 from openentropy.errors import EntropyTimeoutError, PoolError
-from .outcome import RoundResult, RunSummary
-from .status import PoolStatus
+from .outcome import RoundResult, RunSummary, SourceData
+from .status import PoolStatus, describe_failure
 from .profile import Profile, RunSpec
 from .runtime import Runtime
+
+
+#: ``Harvest.observe``'s callbacks: (the round's result, its per-source data)
+RoundObserver = Callable[[RoundResult, tuple[SourceData, ...]], None]
 
 
 @dataclass(frozen=True)
@@ -64,6 +70,10 @@ class Harvest:
         rounds(stop, limits=None)        the run loop: RoundResult per round
         run_round(index, output_bytes)   one round (``parallel=False``: sources in turn)
         writing_to(sinks)                a context: other open sinks for a while
+        observe(callback)                ``callback(result, data)`` after every round:
+                                         the RoundResult and a SourceData per source
+                                         (raw samples, mixed bytes, credit, status);
+                                         returns the function that stops it
         replace_source(name, source)     a new source object for that entry (next round on)
         source(name)                     the source object collected for that entry
         draw(n, timeout_s=0)             pool output without a round (the one draw)
@@ -75,19 +85,29 @@ class Harvest:
         self.profile = profile
         self._runtime = Runtime(profile)
         self._given_sinks = sinks
-        self._graph = compile_profile(profile, self._runtime)
+        self._cluster = ClusterRounds(profile, self._runtime.pool) if profile.engine.distributed else None
+        self._graph = compile_profile(profile, self._runtime) if self._cluster is None else {}
         self._closed_sinks: list[Sink] = []
+        self._observers: tuple[RoundObserver, ...] = ()  # replaced whole, so a round reads a stable tuple
         # one thread per source so every collect starts at once, plus one for the rest
         self._executor = ThreadPoolExecutor(max_workers=len(profile.sources) + 1, thread_name_prefix="oe-round")
 
     # --- sinks -----------------------------------------------------------------------
 
     def open_sinks(self) -> None:
-        """Open the profile's sinks (or take the given ones); on failure none stay open."""
+        """Open the profile's sinks (or take the given ones); on failure none stay open.
+        A sink with ``attach`` (the record sink) is handed this harvest to observe."""
         if self._given_sinks is None:
             self._runtime.open_sinks()
         else:
             self._runtime.sinks = list(self._given_sinks)
+        try:
+            for sink in self._runtime.sinks:
+                if hasattr(sink, "attach"):
+                    sink.attach(self)
+        except Exception:
+            self.close_sinks()
+            raise
 
     def close_sinks(self) -> list[str]:
         """Close every open sink, even if some fail; returns the failures' messages."""
@@ -120,7 +140,23 @@ class Harvest:
         """Close sinks (flush + fsync) and the thread pool; returns sink close errors."""
         problems = self.close_sinks()
         self._executor.shutdown(wait=False)
+        if self._cluster is not None:
+            self._cluster.close()
         return problems
+
+    # --- observers -------------------------------------------------------------------
+
+    def observe(self, callback: "RoundObserver") -> Callable[[], None]:
+        """Call ``callback(result, data)`` at the end of every round from now on, in the
+        thread running the round, after the sinks: ``data`` holds a ``SourceData`` per
+        source in profile order. An exception it raises ends the round like a sink error.
+        Returns a function that stops these calls (safe to call twice)."""
+        self._observers = (*self._observers, callback)
+
+        def stop() -> None:
+            self._observers = tuple(o for o in self._observers if o is not callback)
+
+        return stop
 
     # --- sources ---------------------------------------------------------------------
 
@@ -134,6 +170,9 @@ class Harvest:
         self._runtime.collectors[name] = Collector(source, name)
 
     def _collector(self, name: str) -> Collector:
+        if self._cluster is not None:
+            raise PoolError(f"profile '{self.profile.name}' collects on the cluster at "
+                            f"{self.profile.engine.scheduler}: its source objects live on the workers")
         try:
             return self._runtime.collectors[name]
         except KeyError:
@@ -151,14 +190,20 @@ class Harvest:
         profile's deadlines otherwise do from the round's.
         """
         started = time.monotonic_ns()
-        graph = graph_for_round(self._graph, RoundContext(index, started, output_bytes, deadline_s, not parallel))
-        if parallel:
+        ctx = RoundContext(index, started, output_bytes, deadline_s, not parallel)
+        graph = graph_for_round(self._graph, ctx)
+        if self._cluster is not None:
+            pool_round = self._cluster.run_round(ctx)
+        elif parallel:
             pool_round: PoolRound = dask.threaded.get(graph, POOL_KEY, pool=self._executor)
         else:
             pool_round = dask.get(graph, POOL_KEY)
         for sink in self._runtime.sinks:
             sink.write(pool_round.output)
-        return RoundResult(index, (time.monotonic_ns() - started) / 1e9, len(pool_round.output), pool_round.sources)
+        result = RoundResult(index, (time.monotonic_ns() - started) / 1e9, len(pool_round.output), pool_round.sources)
+        for observer in self._observers:
+            observer(result, pool_round.data)
+        return result
 
     def _stall_message(self, seconds: float, result: RoundResult) -> str:
         status = self.status()
@@ -203,10 +248,11 @@ class Harvest:
         """The pool's status, each source's health fields read from its monitor."""
         status = self._runtime.pool.status()
         health = self.health()
+        unknown = SourceHealth("", "startup", 0, "", 0.0)  # a remote source that has not reported yet
         sources = tuple(
-            replace(s, health=health[s.name].state, health_failures=health[s.name].failures,
-                    last_health_failure=health[s.name].last_failure)
+            replace(s, health=known.state, health_failures=known.failures, last_health_failure=known.last_failure)
             for s in status.sources
+            for known in [health.get(s.name, unknown)]
         )
         return replace(status, sources=sources)
 
@@ -215,8 +261,10 @@ class Harvest:
         out = {}
         for name, monitor in self._runtime.monitors.items():
             last = monitor.failures[-1] if monitor.failures else None
-            when = f"{last.test} at {datetime.fromtimestamp(last.at, timezone.utc).isoformat()}" if last else ""
-            out[name] = SourceHealth(name, monitor.state.value, monitor.failure_count, when, monitor.h)
+            out[name] = SourceHealth(name, monitor.state.value, monitor.failure_count, describe_failure(last), monitor.h)
+        if self._cluster is not None:  # remote monitors, as their workers last reported them
+            for name, remote in self._cluster.health.items():
+                out[name] = SourceHealth(name, remote.state, remote.failures, remote.last_failure, remote.h)
         return out
 
     def ledger(self) -> Ledger:

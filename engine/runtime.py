@@ -4,6 +4,10 @@
 each in a deadline-bounded ``Collector`` and gives it a ``HealthMonitor``, builds the ``EntropyPool`` from the profile's
 ``pool`` section and prepares (but does not open) the sinks. ``open_sinks`` and
 ``close_sinks`` bracket a run; closing flushes and fsyncs even after an error.
+
+On a dask.distributed cluster (``engine.scheduler`` is an address) the sources and their
+monitors live on the workers (remote.py), so this process instantiates none: the pool
+learns each ``source@host:pid`` when its first report arrives (cluster.py).
 """
 
 from __future__ import annotations
@@ -30,7 +34,7 @@ class Runtime:
             input_per_block=profile.pool.input_per_block,
             buffer_limit=profile.pool.buffer_limit,
         )
-        for spec in profile.sources:
+        for spec in profile.sources if not profile.engine.distributed else ():
             source = spec.source_class(spec.validated_params())
             self.collectors[spec.name] = Collector(source, spec.name)
             self.monitors[spec.name] = HealthMonitor(

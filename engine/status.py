@@ -12,8 +12,17 @@ without touching the pool itself.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
+from datetime import datetime, timezone
+from typing import Any
 
 from openentropy.pipelines.html_table import number, table, verdict
+
+
+def describe_failure(failure: Any | None) -> str:
+    """A health failure (``.test``, ``.at`` unix time) as ``"<test> at <ISO time>"``; "" for None."""
+    if failure is None:
+        return ""
+    return f"{failure.test} at {datetime.fromtimestamp(failure.at, timezone.utc).isoformat()}"
 
 
 @dataclass

@@ -12,6 +12,7 @@ A short tour::
 
 Also: ``load_profile`` and ``Profile`` (the profile language), ``detect_available_sources``,
 ``quick_shannon``, ``quick_quality``, ``run_battery`` and ``assess`` (measuring bytes),
+``load_session`` (a recorded session, ``oe record``, as numpy arrays),
 and the errors (``OpenEntropyError`` is the base of every one raised on purpose).
 ``help(openentropy.open)``, ``help(openentropy.EntropyPool)`` and so on say more; the
 engine, sources, pipelines, api and shell subpackages are the layers underneath.
@@ -39,6 +40,7 @@ _EXPORTS = {
     "assess": "openentropy.quality:assess",
     "detect_available_sources": "openentropy.quality:detect_available_sources",
     "load_profile": "openentropy.engine.loader:load_profile",
+    "load_session": "openentropy.engine.recorded_session:load_session",
     "open": "openentropy.harvester:open",
     "quick_quality": "openentropy.quality:quick_quality",
     "quick_shannon": "openentropy.quality:quick_shannon",

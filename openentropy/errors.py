@@ -6,6 +6,7 @@
     ├── UnknownSourceError            a source name is not in the registry
     ├── SourceUnavailableError        a source cannot run on this machine (with the reason)
     ├── SinkError                     a sink could not open or write (disk full, bad path)
+    ├── ClusterError                  a dask.distributed cluster cannot be reached or used
     └── PoolError                     the pool was misused (e.g. a negative byte count)
         ├── EntropyTimeoutError       full-entropy output waited too long for credit
         └── DrbgError                 a DRBG was misused (generate before instantiate,
@@ -73,6 +74,10 @@ class SourceUnavailableError(OpenEntropyError):
 
 class SinkError(OpenEntropyError):
     """A sink failed to open, write or close."""
+
+
+class ClusterError(OpenEntropyError):
+    """The profile's dask.distributed scheduler cannot be reached, or was lost."""
 
 
 class PoolError(OpenEntropyError):

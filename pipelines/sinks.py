@@ -1,5 +1,7 @@
-"""Sinks: where pool output goes. Each profile model (``type: stdout|file|null|fifo``) opens
-a ``Sink`` with ``write(data)`` and ``close()``.
+"""Sinks: where pool output goes. Each profile model (``type: stdout|file|null|record|fifo``)
+opens a ``Sink`` with ``write(data)`` and ``close()``. The ``record`` sink
+(record_sink.py) keeps the rounds' per-source data instead, and only counts the output.
+The ``fifo`` sink (fifo_sink.py) serves a named pipe to one reader after another.
 
 Guarantees: a sink never truncates an existing file unless the profile says
 ``mode: truncate``; ``close()`` flushes (and for files, fsyncs) whatever was written;
@@ -32,6 +34,7 @@ from openentropy.errors import SinkError
 from openentropy.strict import StrictModel
 
 from .encoding import _BYTES_PER_LINE, Format, StreamEncoder
+from .record_sink import RecordSinkSpec
 
 
 class Sink:
@@ -211,6 +214,7 @@ class NullSinkSpec(StrictModel):
 
 from .fifo_sink import FifoSinkSpec  # noqa: E402  (last: fifo_sink.py builds on Sink above)
 
-SinkSpec = Annotated[Union[StdoutSinkSpec, FileSinkSpec, NullSinkSpec, FifoSinkSpec], Field(discriminator="type")]
+SinkSpec = Annotated[Union[StdoutSinkSpec, FileSinkSpec, NullSinkSpec, RecordSinkSpec, FifoSinkSpec],
+                     Field(discriminator="type")]
 
-SINK_TYPES = ("fifo", "file", "null", "stdout")
+SINK_TYPES = ("fifo", "file", "null", "record", "stdout")

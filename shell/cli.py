@@ -24,10 +24,12 @@ COMMANDS = {
     "pool": "openentropy.shell.pool_command:pool_command",
     "probe": "openentropy.shell.probe_command:probe_command",
     "profiles": "openentropy.shell.profiles_command:profiles",
+    "record": "openentropy.shell.record_command:record_command",
     "report": "openentropy.shell.report_command:report_command",
     "run": "openentropy.shell.run_command:run_command",
     "scan": "openentropy.shell.scan_command:scan_command",
     "serve": "openentropy.shell.serve_command:serve_command",
+    "sessions": "openentropy.shell.sessions_command:sessions",
     "shell": "openentropy.shell.shell_command:shell_command",
     "stream": "openentropy.shell.stream_command:stream_command",
 }
@@ -84,6 +86,8 @@ def oe() -> None:
       oe serve                        REST service, ANU QRNG compatible
       oe shell default                explore and edit a profile interactively
       oe monitor                      live dashboard of every source's health
+      oe record --duration 30s        record raw samples and mixed bytes per source
+      oe sessions                     recorded sessions; 'analyze' runs the battery on one
     """
 
 

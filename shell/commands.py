@@ -34,6 +34,7 @@ COMMANDS = MappingProxyType(
         "load": "openentropy.shell.edit_commands:load",
         "pool": "openentropy.shell.harvest_commands:pool",
         "probe": CLI_COMMANDS["probe"],
+        "record": "openentropy.shell.harvest_commands:record",
         "remove": "openentropy.shell.edit_commands:remove",
         "report": CLI_COMMANDS["report"],
         "run": "openentropy.shell.harvest_commands:run",

@@ -1,9 +1,10 @@
 """The shell's harvesting commands on the session's kept harvest: ``run``, ``bytes``,
-``pool``, ``health``.
+``pool``, ``health``, ``record``.
 
 ``run`` is ``oe run``'s own loop (run_command.drive_rounds, the same Ctrl-C handling:
 the first finishes the round and closes the sinks). ``bytes`` and ``pool --rounds``
 run rounds that write to no sink: they only collect, health-test, mix and credit.
+``record`` is ``oe record``'s loop (record_command.record_rounds) on the kept harvest.
 """
 
 from __future__ import annotations
@@ -142,3 +143,35 @@ def health(shell) -> None:
                       f"{s.last_min_entropy:.2f}")
     stdout_console().print(table)
 
+
+
+@click.command("record")
+@click.option("--duration", metavar="TIME", help="Stop after this long: 30s, 2m, 1.5 (seconds).")
+@click.option("--rounds", type=click.IntRange(min=1), help="Stop after this many rounds.")
+@click.option("--tag", "tags", multiple=True, metavar="KEY=VALUE", help="A tag kept in the metadata (repeatable).")
+@click.option("--note", default="", help="A free-text note kept in the metadata.")
+@click.option("--out", type=click.Path(file_okay=False), help="Folder for sessions (default: the data directory's sessions/).")
+@click.option("--chunk", metavar="TIME", default="5s", show_default=True, help="Rounds are written in chunks this long.")
+@pass_shell
+def record(shell, duration, rounds, tags, note, out, chunk) -> None:
+    """Record the loaded profile's rounds into a session folder, as 'oe record'
+    does (same format); the pool is kept and no sink is written.
+
+    Without --duration or --rounds it records until Ctrl-C (the profile's run
+    limits do not apply). Ctrl-C finishes the round and writes the last chunk.
+    """
+    from pathlib import Path
+
+    from .record_command import default_sessions_folder, parse_seconds, parse_tags, print_recorded, record_rounds
+    from .run_command import graceful_sigint
+
+    seconds, chunk_seconds, tag_map = parse_seconds(duration, "--duration"), parse_seconds(chunk, "--chunk"), parse_tags(tags)
+    session = shell.session
+    profile = session.require().profile
+    limits = profile.with_run(rounds=rounds, bytes=None).run  # the profile's output limits do not apply
+    stop = threading.Event()
+    with graceful_sigint(stop):
+        folder, summary = record_rounds(session.harvest, Path(out) if out else default_sessions_folder(), stop,
+                                        duration=seconds, limits=limits, tags=tag_map, note=note,
+                                        chunk_seconds=chunk_seconds)
+    print_recorded(folder, summary)

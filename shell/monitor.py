@@ -4,8 +4,8 @@
                        failures, history (last HISTORY min-entropy values)}, the last pool
                        status, round count, sort column, paused, help, recording folder
     MonitorState.render(width, height) -> [str]   the screen as lines, fitted to the size
-    Recorder           tees each source's raw samples (before any stage) to
-                       ``<folder>/<source>.raw`` while recording, with ``session.json``
+    Recorder           ``r``: starts / stops recording the running harvest into a
+                       session folder (pipelines/recording.py, the format of ``oe record``)
     Monitor            the prompt_toolkit Application and the harvesting thread
 
 The profile runs with its sinks replaced by a null sink and no run limits: one round
@@ -16,9 +16,7 @@ below MIN_WIDTH x MIN_HEIGHT only a notice is drawn.
 
 from __future__ import annotations
 
-import json
 import threading
-import time
 from collections import deque
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -138,56 +136,28 @@ class MonitorState:
 
 
 class Recorder:
-    """Raw samples of every collect, appended per source while ``folder`` is set."""
+    """Records a harvest's rounds into a new session while on (``toggle``); the session
+    format and its writer are ``oe record``'s (pipelines/recording.py)."""
 
-    def __init__(self, root: Path, profile_name: str):
+    def __init__(self, root: Path, harvest):
         self.root = root
-        self.profile_name = profile_name
+        self.harvest = harvest
         self.folder: Path | None = None
-        self.dtypes: dict[str, str] = {}
+        self._writer = None
+        self._stop_observing = None
         self._lock = threading.Lock()
 
     def toggle(self) -> Path | None:
+        """Start recording (returns the new session's folder) or stop it (returns None)."""
+        from openentropy.pipelines.recording import SessionWriter
+
         with self._lock:
-            if self.folder is None:
-                stamp = time.strftime("%Y%m%d-%H%M%S")
-                folder = self.root / f"{self.profile_name}-{stamp}"
-                suffix = 1
-                while folder.exists():
-                    folder, suffix = self.root / f"{self.profile_name}-{stamp}-{suffix}", suffix + 1
-                folder.mkdir(parents=True)
-                self.folder, self.dtypes = folder, {}
-                self._write_manifest()
+            if self._writer is None:
+                self._writer = SessionWriter(self.root, self.harvest.profile, note="recorded from oe monitor")
+                self._stop_observing = self.harvest.observe(self._writer.add_round)
+                self.folder = self._writer.folder
             else:
-                self._write_manifest()
-                self.folder = None
+                self._stop_observing()
+                writer, self._writer, self.folder = self._writer, None, None
+                writer.close(self.harvest.health(), "stopped")
             return self.folder
-
-    def _write_manifest(self) -> None:
-        manifest = {"profile": self.profile_name, "dtypes": self.dtypes,
-                    "note": "each <source>.raw holds that source's raw samples, native byte order"}
-        (self.folder / "session.json").write_text(json.dumps(manifest, indent=2))
-
-    def write(self, name: str, data) -> None:
-        with self._lock:
-            if self.folder is None or data is None or len(data) == 0:
-                return
-            self.dtypes[name] = str(data.dtype)
-            with open(self.folder / f"{name}.raw", "ab") as handle:
-                handle.write(data.tobytes())
-
-
-class RecordingSource:
-    """Wraps a source: collects as before, and hands its raw samples to the recorder."""
-
-    def __init__(self, inner, name: str, recorder: Recorder):
-        self.inner, self.name, self.recorder = inner, name, recorder
-        self.info, self.params = inner.info, inner.params
-
-    def available(self):
-        return self.inner.available()
-
-    def collect(self, n: int, deadline_ns: int):
-        data = self.inner.collect(n, deadline_ns)
-        self.recorder.write(self.name, data)
-        return data

@@ -15,7 +15,7 @@ from prompt_toolkit.key_binding import KeyBindings
 from prompt_toolkit.layout import Layout, Window
 from prompt_toolkit.layout.controls import FormattedTextControl
 
-from .monitor import MonitorState, Recorder, RecordingSource
+from .monitor import MonitorState, Recorder
 
 #: output bytes drawn per round at most: enough to show the pool working, little enough
 #: that a profile asking for MiBs a round (fast) does not slow the dashboard down
@@ -30,10 +30,7 @@ class Monitor:
         spec = profile.with_run(rounds=None, bytes=None).model_copy(update={"sinks": [NullSinkSpec()]})
         self.harvest = Harvest(spec)
         self.output_per_round = min(spec.run.bytes_per_round, OUTPUT_PER_ROUND_CAP)
-        self.recorder = Recorder(sessions, profile.name)
-        for entry in spec.sources:
-            recording = RecordingSource(self.harvest.source(entry.name), entry.name, self.recorder)
-            self.harvest.replace_source(entry.name, recording)
+        self.recorder = Recorder(sessions, self.harvest)
         self.state = MonitorState(profile.name, [s.name for s in profile.sources], interval)
         self.stop = threading.Event()
         self.app = self._application(**io)
@@ -57,7 +54,10 @@ class Monitor:
 
         @keys.add("r")
         def _record(event):
-            state.recording = self.recorder.toggle()
+            try:
+                state.recording = self.recorder.toggle()
+            except Exception as error:  # a full disk, an unwritable folder: shown, the monitor goes on
+                state.error = f"recording: {error}"
 
         @keys.add("?")
         def _help(event):

@@ -26,12 +26,15 @@ import click
 from .cli import EXIT_INTERRUPTED, EXIT_RUNTIME, report_error
 
 
-def _load(profile_ref: str, rounds: int | None, n_bytes: int | None):
+def _load(profile_ref: str, rounds: int | None, n_bytes: int | None, scheduler: str | None = None,
+          placement: str | None = None):
     from openentropy.engine.loader import load_profile
 
     profile = load_profile(profile_ref)
     if rounds is not None or n_bytes is not None:
         profile = profile.with_run(rounds=rounds, bytes=n_bytes)
+    if scheduler is not None or placement is not None:
+        profile = profile.with_engine(scheduler=scheduler, placement=placement)
     return profile
 
 
@@ -117,7 +120,13 @@ def summary_to_stderr(profile) -> bool:
 @click.option("--rounds", type=click.IntRange(min=1),
               help="Stop after this many rounds (replaces the profile's run limits).")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON summary at the end.")
-def run_command(profile: str, n_bytes: int | None, rounds: int | None, as_json: bool) -> None:
+@click.option("--scheduler", metavar="ADDRESS",
+              help="Collect on the dask.distributed cluster at ADDRESS (tcp://host:8786), or 'threads' "
+                   "(replaces the profile's engine.scheduler).")
+@click.option("--placement", type=click.Choice(["local", "each_worker"]),
+              help="On a cluster: each source on one worker (local) or on every worker (each_worker).")
+def run_command(profile: str, n_bytes: int | None, rounds: int | None, as_json: bool, scheduler: str | None,
+                placement: str | None) -> None:
     """Run PROFILE (a shipped name or a YAML file; default: 'default').
 
     \b
@@ -125,8 +134,9 @@ def run_command(profile: str, n_bytes: int | None, rounds: int | None, as_json: 
       oe run profiles/default.yaml
       oe run default --bytes 1048576 > out.bin
       oe run paranoid --rounds 3 --json
+      oe run default --scheduler tcp://10.0.0.5:8786 --placement each_worker
     """
-    spec = _load(profile, rounds, n_bytes)  # first: a bad profile fails before the engine's imports (~2 s)
+    spec = _load(profile, rounds, n_bytes, scheduler, placement)  # first: a bad profile fails before the engine's imports (~2 s)
 
     from openentropy.engine.outcome import RunSummary
     from openentropy.engine.runner import Harvest

@@ -18,6 +18,7 @@ INTERNAL = {
     "openentropy.engine.runtime", "openentropy.engine.compiler", "openentropy.engine.pool",
     "openentropy.engine.accounting", "openentropy.engine.block_input", "openentropy.engine.collector",
     "openentropy.engine.health", "openentropy.engine.credit_policy", "openentropy.engine.fork_safety",
+    "openentropy.engine.cluster", "openentropy.engine.remote", "openentropy.engine.stage_chain",
 }
 
 

@@ -52,8 +52,10 @@ def test_graph_dependencies():
     assert deps(graph["condition/clock_jitter/0/sha256"]) == {"health/clock_jitter"}
     assert deps(graph["health/os_random"]) == {"collect/os_random"}
     assert deps(graph["stage/os_random/0/raw"]) == {"collect/os_random"}
+    # collect/<source>: the raw samples, handed to the round's observers (Harvest.observe)
     assert deps(graph[POOL_KEY]) == {"round", "health/clock_jitter", "condition/clock_jitter/0/sha256",
-                                     "health/os_random", "condition/os_random/0/sha256"}
+                                     "health/os_random", "condition/os_random/0/sha256",
+                                     "collect/clock_jitter", "collect/os_random"}
 
 
 def test_compiling_opens_no_sink(tmp_path):
@@ -67,4 +69,5 @@ def test_health_tests_the_canonical_symbols_whatever_stages_a_profile_sets():
     graph = compile_profile(load_profile_text(text))
     assert deps(graph["health/clock_jitter"]) == {"collect/clock_jitter"}
     assert deps(graph["stage/clock_jitter/0/sha256"]) == {"collect/clock_jitter"}
-    assert deps(graph[POOL_KEY]) == {"round", "health/clock_jitter", "stage/clock_jitter/0/sha256"}
+    assert deps(graph[POOL_KEY]) == {"round", "health/clock_jitter", "stage/clock_jitter/0/sha256",
+                                     "collect/clock_jitter"}

@@ -140,7 +140,10 @@ def test_stop_event_ends_an_unbounded_run():
 
 def test_default_profile_rounds_finish_within_their_deadline():
     """Every round ends within the longest deadline (+ grace for stages and pool); every
-    source delivers in most rounds (a loaded machine may make one late now and then)."""
+    source's collect arrives in time in most rounds (a loaded machine may make one late
+    now and then). What the health tests then make of the samples is not this test's
+    business: on a machine loaded by other work a timing source can fail its repetition
+    count test (getrandom_timing did), which is the tests doing their job."""
     from openentropy.engine.loader import load_profile
 
     p = load_profile("default").with_run(rounds=4, bytes=None)
@@ -151,7 +154,7 @@ def test_default_profile_rounds_finish_within_their_deadline():
     assert all(r.duration_s < longest + 0.5 for r in results), [r.duration_s for r in results]
     for spec in p.sources:
         statuses = [next(s for s in r.sources if s.name == spec.name).status for r in results]
-        assert statuses.count(Status.OK) >= 2, f"{spec.name}: {statuses}"
+        assert sum(not status.collect_failed for status in statuses) >= 2, f"{spec.name}: {statuses}"
 
 
 def test_profile_can_ask_for_the_full_sp800_90b_estimate_per_round():

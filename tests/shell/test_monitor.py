@@ -1,11 +1,12 @@
 """oe monitor: the screen model at any size, the keys, recording raw samples."""
 
-import json
 import threading
 import time
 
 import numpy as np
 import pytest
+
+import openentropy
 from prompt_toolkit.input import create_pipe_input
 from prompt_toolkit.output import DummyOutput
 
@@ -68,15 +69,20 @@ def test_sort_cycles_through_every_column():
     assert [r.name for r in state.sorted_rows()] == ["alpha", "beta"]
 
 
-def test_recorder_writes_raw_samples_only_while_on(tmp_path):
-    recorder = Recorder(tmp_path, "quick")
-    recorder.write("alpha", np.arange(4, dtype=np.uint64))  # off: dropped
-    folder = recorder.toggle()
-    recorder.write("alpha", np.arange(4, dtype=np.uint64))
-    recorder.write("alpha", np.arange(2, dtype=np.uint64))
-    assert recorder.toggle() is None
-    assert np.array_equal(np.fromfile(folder / "alpha.raw", dtype=np.uint64), [0, 1, 2, 3, 0, 1])
-    assert json.loads((folder / "session.json").read_text())["dtypes"] == {"alpha": "uint64"}
+def test_recorder_records_the_harvest_only_while_on(quick_profile, tmp_path):
+    from openentropy.engine.runner import Harvest
+
+    with Harvest(load_profile(quick_profile)) as harvest:
+        recorder = Recorder(tmp_path, harvest)
+        harvest.run_round(0, 0)  # off: not recorded
+        folder = recorder.toggle()
+        harvest.run_round(1, 0)
+        harvest.run_round(2, 0)
+        assert recorder.toggle() is None
+        harvest.run_round(3, 0)
+    session = openentropy.load_session(folder)
+    assert list(session.rounds["round"]) == [1, 2] and session.meta["stopped_by"] == "stopped"
+    assert session.raw("clock_jitter").dtype == np.uint64 and len(session.raw("os_random")) == 2 * 1024
 
 
 @pytest.fixture
@@ -110,9 +116,10 @@ def test_keys_sort_help_pause_record_quit(monitor_run, tmp_path):
     assert state.rounds >= 6 and state.rows["os_random"].health in ("startup", "healthy")
     folders = list((tmp_path / "sessions").iterdir())
     assert len(folders) == 1 and folders[0].name.startswith("quick-")
-    recorded = json.loads((folders[0] / "session.json").read_text())
-    assert set(recorded["dtypes"]) == {"clock_jitter", "os_random"}
-    assert (folders[0] / "os_random.raw").stat().st_size >= 1024  # at least one whole collect
+    session = openentropy.load_session(folders[0])  # oe record's format, closed at the second 'r'
+    assert session.sources == ["clock_jitter", "os_random"] and session.meta["ended"]
+    assert len(session.raw("os_random")) >= 1024 and len(session.raw("os_random")) % 1024 == 0  # whole collects
+    assert session.meta["note"] == "recorded from oe monitor"
     assert state.recording is None and state.error == ""
 
 
