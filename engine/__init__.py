@@ -39,6 +39,7 @@ _EXPORTS = {
     "read_sources": ".source_reader",
     "run": ".runner",
     "shipped_profiles": ".loader",
+    "stream_sources": ".source_reader",
 }
 
 __all__ = sorted(_EXPORTS)

@@ -2,6 +2,7 @@
 
     SourceReader(spec).read_once(conditioning, deadline)   one collect's worth of bytes
     read_sources(readers, n, conditioning, timeout_s)      n bytes from fresh collects
+    stream_sources(readers, conditioning, stall_s)         every collect's bytes, forever
 
 A reader owns its own instance of the source (so it never competes with a harvest's
 collector) and turns fresh collects into bytes with ``extract``:
@@ -19,6 +20,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Iterator
 
 from openentropy.pipelines.stages import Sha256Stage, VonNeumannStage
 
@@ -76,3 +78,19 @@ def read_sources(readers: list[SourceReader], n: int, conditioning: str, timeout
             if len(out) >= n:
                 break
     return bytes(out[:n])
+
+
+def stream_sources(readers: list[SourceReader], conditioning: str, stall_s: float) -> Iterator[bytes]:
+    """Fresh collects of ``readers`` in turn, without end: each collect's bytes as one chunk,
+    none dropped. ``EntropyTimeoutError`` once no collect has given a byte for ``stall_s``."""
+    last_bytes = time.monotonic()
+    while True:
+        for reader in readers:
+            with reader.lock:
+                chunk = reader.read_once(conditioning, time.monotonic() + reader.spec.deadline)
+            if chunk:
+                last_bytes = time.monotonic()
+                yield chunk
+            elif time.monotonic() - last_bytes > stall_s:
+                names = ", ".join(r.name for r in readers)
+                raise EntropyTimeoutError(f"{names}: no {conditioning} bytes for {stall_s:g} s")

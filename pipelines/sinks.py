@@ -1,6 +1,7 @@
-"""Sinks: where pool output goes. Each profile model (``type: stdout|file|null|record``)
+"""Sinks: where pool output goes. Each profile model (``type: stdout|file|null|record|fifo``)
 opens a ``Sink`` with ``write(data)`` and ``close()``. The ``record`` sink
 (record_sink.py) keeps the rounds' per-source data instead, and only counts the output.
+The ``fifo`` sink (fifo_sink.py) serves a named pipe to one reader after another.
 
 Guarantees: a sink never truncates an existing file unless the profile says
 ``mode: truncate``; ``close()`` flushes (and for files, fsyncs) whatever was written;
@@ -211,6 +212,9 @@ class NullSinkSpec(StrictModel):
         return NullSink()
 
 
-SinkSpec = Annotated[Union[StdoutSinkSpec, FileSinkSpec, NullSinkSpec, RecordSinkSpec], Field(discriminator="type")]
+from .fifo_sink import FifoSinkSpec  # noqa: E402  (last: fifo_sink.py builds on Sink above)
 
-SINK_TYPES = ("file", "null", "record", "stdout")
+SinkSpec = Annotated[Union[StdoutSinkSpec, FileSinkSpec, NullSinkSpec, RecordSinkSpec, FifoSinkSpec],
+                     Field(discriminator="type")]
+
+SINK_TYPES = ("fifo", "file", "null", "record", "stdout")

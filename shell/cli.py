@@ -19,6 +19,7 @@ from openentropy.errors import OpenEntropyError, ProfileError
 COMMANDS = {
     "assess": "openentropy.shell.assess_command:assess_command",
     "bench": "openentropy.shell.bench_command:bench_command",
+    "device": "openentropy.shell.device_command:device_command",
     "monitor": "openentropy.shell.monitor_command:monitor_command",
     "pool": "openentropy.shell.pool_command:pool_command",
     "probe": "openentropy.shell.probe_command:probe_command",
@@ -30,6 +31,7 @@ COMMANDS = {
     "serve": "openentropy.shell.serve_command:serve_command",
     "sessions": "openentropy.shell.sessions_command:sessions",
     "shell": "openentropy.shell.shell_command:shell_command",
+    "stream": "openentropy.shell.stream_command:stream_command",
 }
 
 EXIT_RUNTIME, EXIT_USAGE, EXIT_INTERRUPTED = 1, 2, 130
@@ -72,6 +74,8 @@ def oe() -> None:
     Quick start:
       oe run default                  harvest with the default profile
       oe run paranoid --bytes 4096    physical sources only, 4 KiB
+      oe stream fast                  endless output on stdout, for dieharder, ent, rngtest
+      oe device /tmp/oe-random fast   a named pipe serving a profile, reader after reader
       oe profiles list                the shipped profiles
       oe scan                         which sources run on this machine
       oe probe clock_jitter           measure one source

@@ -124,7 +124,8 @@ def test_sink_fields():
     assert (p.sinks[0].mode, p.sinks[0].format, p.sinks[1].format, p.sinks[2].type) == ("append", "raw", "base64", "null")
     assert "sinks[0].path: required field is missing" in error_of(BASE + "sinks:\n  - {type: file}\n")
     assert "sinks[0].mode" in error_of(BASE + "sinks:\n  - {type: file, path: x, mode: overwrite}\n")
-    assert "sinks[0].type: Input tag 'fifo'" in error_of(BASE + "sinks:\n  - {type: fifo}\n")
+    assert "sinks[0].type: Input tag 'socket'" in error_of(BASE + "sinks:\n  - {type: socket}\n")
+    assert "sinks[0].path: required field is missing" in error_of(BASE + "sinks:\n  - {type: fifo}\n")
     assert "at least 1 item" in error_of(BASE + "sinks: []\n")
 
 
