@@ -13,12 +13,10 @@ Ctrl-C interrupts the round, and the chunk is still written.
 
 from __future__ import annotations
 
-import contextlib
-import signal
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import click
@@ -112,24 +110,6 @@ def record_rounds(harvest, root: Path, stop: threading.Event, *, duration: float
     return writer.folder, summary
 
 
-@contextlib.contextmanager
-def sigterm_stops(stop: threading.Event, why: dict) -> Iterator[None]:
-    """While inside, SIGTERM sets ``stop`` (and ``why["reason"] = "sigterm"``), in the main thread only."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-
-    def on_sigterm(signum, frame):
-        why["reason"] = "sigterm"
-        stop.set()
-
-    previous = signal.signal(signal.SIGTERM, on_sigterm)
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGTERM, previous)
-
-
 def print_recorded(folder: Path, summary) -> None:
     """The session's folder on stdout (for scripts), one summary line on stderr."""
     click.echo(str(folder))
@@ -174,17 +154,18 @@ def record_command(profile, sources, duration, rounds, tags, note, out, chunk) -
     from .console import can_redraw
     from .progress import RunProgress
     from .run_command import graceful_sigint
+    from .stop_signals import stop_on_sigterm
 
     root = Path(out) if out else default_sessions_folder()
-    stop, why = threading.Event(), {"reason": "interrupted"}
+    stop = threading.Event()
     progress = RunProgress(spec, enabled=can_redraw(sys.stderr))
-    with graceful_sigint(stop), sigterm_stops(stop, why):
+    with graceful_sigint(stop), stop_on_sigterm(stop) as termination:
         harvest = Harvest(spec)
         try:
             harvest.open_sinks()
             with progress:
                 folder, summary = record_rounds(harvest, root, stop, duration=seconds, tags=tag_map, note=note,
-                                                chunk_seconds=chunk_seconds, stopped_by=lambda: why["reason"],
+                                                chunk_seconds=chunk_seconds, stopped_by=lambda: "sigterm" if termination.received else "interrupted",
                                                 on_round=progress.update)
         except KeyboardInterrupt:  # a second Ctrl-C: the session was closed on the way out
             click.echo("oe: interrupted; the recording was closed", err=True)

@@ -5,7 +5,7 @@ otherwise. ``--json``
 prints the run summary at the end: on stdout, or on stderr when a sink is writing to
 stdout (so the random bytes are never mixed with text). The first Ctrl-C finishes the
 current round, closes the sinks (flushed and fsynced) and exits 130; a second one
-interrupts at once.
+interrupts at once. SIGTERM does the same and exits 0 (stop_signals.py).
 
 ``drive_rounds`` and ``graceful_sigint`` are the run loop itself; the interactive shell's
 ``run`` calls them on its own (kept) harvest.
@@ -143,14 +143,15 @@ def run_command(profile: str, n_bytes: int | None, rounds: int | None, as_json: 
 
     from .console import can_redraw
     from .progress import RunProgress
+    from .stop_signals import stop_on_sigterm
 
     stop = threading.Event()
     summary = RunSummary(spec.name)
     progress = RunProgress(spec, enabled=can_redraw(sys.stderr))
-    with graceful_sigint(stop):
+    with graceful_sigint(stop), stop_on_sigterm(stop) as termination:
         harvest = Harvest(spec)
         try:
-            exit_code = drive_rounds(harvest, summary, progress, stop)
+            exit_code = termination.exit_status(drive_rounds(harvest, summary, progress, stop))
         finally:
             for problem in harvest.close():  # sinks are closed already; this ends the thread pool
                 report_error(Exception(problem))

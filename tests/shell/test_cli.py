@@ -7,6 +7,7 @@ import subprocess
 import sys
 import time
 
+import pytest
 import yaml
 
 OE = [sys.executable, "-m", "openentropy.shell"]
@@ -98,7 +99,8 @@ def test_file_sink_appends_across_runs(write_profile, tmp_path):
     assert len(data) == 200 and data[:100] == first and data[100:] != first
 
 
-def test_ctrl_c_stops_cleanly_after_closing_sinks(write_profile, tmp_path):
+@pytest.mark.parametrize("signum, status", [(signal.SIGINT, 130), (signal.SIGTERM, 0)], ids=["ctrl-c", "sigterm"])
+def test_a_stop_signal_ends_cleanly_after_closing_sinks(write_profile, tmp_path, signum, status):
     out = tmp_path / "o.hex"
     path = write_profile(
         f"name: forever\nsources: [{{name: os_random}}]\nsinks:\n  - {{type: file, path: '{out}', format: hex}}\n"
@@ -108,9 +110,9 @@ def test_ctrl_c_stops_cleanly_after_closing_sinks(write_profile, tmp_path):
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline and (not out.exists() or out.stat().st_size < 200):
         time.sleep(0.05)
-    proc.send_signal(signal.SIGINT)
+    proc.send_signal(signum)
     stdout, stderr = proc.communicate(timeout=60)
-    assert proc.returncode == 130, stderr
+    assert proc.returncode == status, stderr
     assert b"Traceback" not in stderr
     summary = json.loads(stdout)
     assert summary["stopped_by"] == "interrupted"
