@@ -28,8 +28,7 @@ picklable data (a stage model and a CollectOutcome) and could run on any machine
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, replace
-from typing import Any
+from dataclasses import dataclass
 
 from dask.task_spec import DataNode, GraphNode, Task, TaskRef
 

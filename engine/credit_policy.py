@@ -29,7 +29,6 @@ import numpy as np
 
 from openentropy.pipelines.conditioners import as_bytes
 from openentropy.pipelines.estimates import online_min_entropy, shannon
-from openentropy.pipelines.estimators import assess
 
 from .extract import extract
 from .health import HealthMonitor, HealthState
@@ -66,7 +65,11 @@ def judge(spec: SourceSpec, monitor: HealthMonitor, raw: CollectOutcome) -> Coll
 
 def estimate(spec: SourceSpec, data: np.ndarray) -> float:
     """The round's min-entropy per byte of ``data``, as the profile asks."""
-    return assess(data, 8).min_entropy if spec.health.estimate == "sp800_90b" else online_min_entropy(data)
+    if spec.health.estimate != "sp800_90b":
+        return online_min_entropy(data)
+    from openentropy.pipelines.estimators import assess  # ~2 s of scipy imports: only when asked for
+
+    return assess(data, 8).min_entropy
 
 
 def credit(spec: SourceSpec, h: float, h_min_per_byte: float, nbytes: int, symbols: int) -> float:

@@ -18,19 +18,31 @@ Restart tests (section 3.1.4, as ea_restart): ``restart_test`` on a 1000 x 1000 
 ``dossier.build_dossier`` states the final claim and every figure behind it.
 """
 
+import importlib
+
 from .assessment import ESTIMATOR_NAMES, assess
 from .compression import compression
-from .iid_assessment import IidAssessment, assess_iid
-from .iid_chisquare import ChiSquare, chi_square_tests
-from .iid_lrs import LongestRepeat, lrs_test
-from .iid_permutation import PermutationResult, permutation_test
-from .iid_statistics import STATISTIC_NAMES
 from .predictors import lag, lz78y, multi_mcw, multi_mmc
-from .restart import RestartResult, restart_test
 from .result import Assessment, Estimate
 from .statistics import collision, markov, most_common_value
 from .symbols import to_bits, translate
 from .tuples import lrs, t_tuple
+
+#: The IID track and the restart tests, imported on first use: they need scipy (~2 s to
+#: import), and a harvest whose credit uses ``markov`` should not pay for it.
+_LAZY = {
+    "ChiSquare": "iid_chisquare",
+    "IidAssessment": "iid_assessment",
+    "LongestRepeat": "iid_lrs",
+    "PermutationResult": "iid_permutation",
+    "RestartResult": "restart",
+    "STATISTIC_NAMES": "iid_statistics",
+    "assess_iid": "iid_assessment",
+    "chi_square_tests": "iid_chisquare",
+    "lrs_test": "iid_lrs",
+    "permutation_test": "iid_permutation",
+    "restart_test": "restart",
+}
 
 __all__ = [
     "Assessment",
@@ -61,3 +73,17 @@ __all__ = [
     "to_bits",
     "translate",
 ]
+
+
+def __getattr__(name: str):
+    try:
+        module = _LAZY[name]
+    except KeyError:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}") from None
+    value = getattr(importlib.import_module(f".{module}", __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_LAZY})

@@ -1,5 +1,7 @@
 """Running rounds: deadlines hold with slow, hanging, failing and empty sources."""
 
+import subprocess
+import sys
 import threading
 import time
 
@@ -163,3 +165,14 @@ def test_profile_can_ask_for_the_full_sp800_90b_estimate_per_round():
         (source,) = harvest.run_round(0, 32).sources
     # a counter has a flat histogram (MCV ~7) but SP 800-90B's predictors see it: ~0
     assert source.ok and source.min_entropy < 0.5 and source.credited_bits < 0.5 * source.bytes
+
+
+def test_a_harvest_does_not_import_scipy():
+    """scipy takes ~2 s to import (more on a busy machine): a run, a stream or a device
+    must not pay for it unless a profile asks for the full SP 800-90B estimate."""
+    code = ("import sys; from openentropy.engine.runner import Harvest; from openentropy.engine.loader import load_profile; "
+            "h = Harvest(load_profile('default'), sinks=[]); h.run_round(0, 32); h.close(); "
+            "print(sorted(m for m in sys.modules if m.split('.')[0] == 'scipy')[:3])")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "[]"
