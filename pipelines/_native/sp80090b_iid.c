@@ -136,3 +136,43 @@ int oe_sp80090b_iid_statistics(const uint8_t *sym, const uint8_t *raw, int64_t n
     free(cs2);
     return 0;
 }
+
+/* PCG64 as numpy's PCG64 (O'Neill's XSL-RR 128/64): step the 128-bit LCG, then output
+ * the xor of its halves rotated right by its top 6 bits. */
+typedef struct { __uint128_t state, inc; } pcg64_t;
+
+static inline uint64_t pcg64_next(pcg64_t *g) {
+    static const __uint128_t MULTIPLIER =
+        ((__uint128_t)0x2360ED051FC65DA4ull << 64) | (__uint128_t)0x4385DF649FCCF645ull;
+    g->state = g->state * MULTIPLIER + g->inc;
+    uint64_t x = (uint64_t)(g->state >> 64) ^ (uint64_t)g->state;
+    unsigned rot = (unsigned)(g->state >> 122);
+    return (x >> rot) | (x << ((64 - rot) & 63));
+}
+
+/* Uniform in [0, range), range >= 1: Lemire's multiply-shift with rejection (2019). */
+static inline uint64_t pcg64_below(pcg64_t *g, uint64_t range) {
+    __uint128_t m = (__uint128_t)pcg64_next(g) * range;
+    uint64_t low = (uint64_t)m;
+    if (low < range) {
+        uint64_t threshold = -range % range;
+        while (low < threshold) {
+            m = (__uint128_t)pcg64_next(g) * range;
+            low = (uint64_t)m;
+        }
+    }
+    return (uint64_t)(m >> 64);
+}
+
+void oe_sp80090b_iid_shuffle(const uint8_t *sym, const uint8_t *values, int64_t n, const uint64_t *pcg,
+                             uint8_t *out_sym, uint8_t *out_raw) {
+    pcg64_t g = {((__uint128_t)pcg[0] << 64) | pcg[1], ((__uint128_t)pcg[2] << 64) | pcg[3]};
+    memcpy(out_sym, sym, (size_t)n);
+    for (int64_t i = n - 1; i > 0; i--) {
+        uint64_t j = pcg64_below(&g, (uint64_t)i + 1);
+        uint8_t t = out_sym[i];
+        out_sym[i] = out_sym[j];
+        out_sym[j] = t;
+    }
+    for (int64_t i = 0; i < n; i++) out_raw[i] = values[out_sym[i]];
+}
