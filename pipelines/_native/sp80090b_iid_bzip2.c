@@ -91,17 +91,19 @@ static int cmp_u64(const void *a, const void *b) {
     return (x > y) - (x < y);
 }
 
-/* LSD radix sort of (key, idx) pairs, 16 bits a pass (a pass whose digit is the same for
- * every key is skipped). Result in *a. */
-static void radix_sort(keyed_t **a, keyed_t **tmp, uint32_t *count, uint32_t m) {
-    for (int shift = 0; shift < 32; shift += 16) {
-        memset(count, 0, sizeof(uint32_t) << 16);
+/* LSD radix sort of (key, idx) pairs on the low `bits` bits of key, 11 bits a pass (2,048
+ * counters stay in the L1 cache; a pass whose digit is the same for every key is skipped).
+ * Result in *a. */
+static void radix_sort(keyed_t **a, keyed_t **tmp, uint32_t *count, uint32_t m, int bits) {
+    enum { DIGIT = 11, MASK = (1 << DIGIT) - 1 };
+    for (int shift = 0; shift < bits; shift += DIGIT) {
+        memset(count, 0, sizeof(uint32_t) << DIGIT);
         keyed_t *src = *a, *dst = *tmp;
-        for (uint32_t i = 0; i < m; i++) count[(src[i].key >> shift) & 0xffff]++;
-        if (count[(src[0].key >> shift) & 0xffff] == m) continue;
+        for (uint32_t i = 0; i < m; i++) count[(src[i].key >> shift) & MASK]++;
+        if (count[(src[0].key >> shift) & MASK] == m) continue;
         uint32_t sum = 0;
-        for (uint32_t d = 0; d < (1u << 16); d++) { uint32_t c = count[d]; count[d] = sum; sum += c; }
-        for (uint32_t i = 0; i < m; i++) dst[count[(src[i].key >> shift) & 0xffff]++] = src[i];
+        for (uint32_t d = 0; d <= MASK; d++) { uint32_t c = count[d]; count[d] = sum; sum += c; }
+        for (uint32_t i = 0; i < m; i++) dst[count[(src[i].key >> shift) & MASK]++] = src[i];
         *a = dst;
         *tmp = src;
     }
@@ -125,7 +127,7 @@ static void sort_word_rotations(work_t *w, uint32_t m, uint32_t distinct) {
         key = ((key << bits) | r[i + per_key]) & mask;
     }
     keyed_t *a = w->keys, *tmp = w->keys_tmp;
-    radix_sort(&a, &tmp, w->count, m);
+    radix_sort(&a, &tmp, w->count, m, (int)(per_key * (uint32_t)bits));
     uint32_t nranges = 0;
     for (uint32_t p = 0; p < m;) {
         uint32_t q = p + 1;
@@ -226,16 +228,21 @@ static int64_t block_bits(const uint8_t *bwt, uint32_t size, const uint8_t *in_u
     for (int i = 0; i < n_in_use; i++) yy[i] = (uint8_t)i;
     /* the MTF values are only needed as counts per 50 (hist) and in all (freq) */
     uint32_t max_groups = (size + 1) / GROUP + 2;
-    int32_t *hist = calloc((size_t)max_groups * (size_t)alpha, sizeof(int32_t));
+    uint8_t *hist = calloc((size_t)max_groups * (size_t)alpha, 1); /* at most 50 each */
     uint8_t *selector = malloc(max_groups);
     if (hist == NULL || selector == NULL) { free(hist); free(selector); return -2; }
     int32_t freq[MAX_ALPHA] = {0};
-    int32_t *h = hist;
+    uint8_t *h = hist;
     uint32_t nmtf = 0, in_group = 0, zpend = 0;
 #define EMIT(v) do { h[(v)]++; freq[(v)]++; nmtf++; if (++in_group == GROUP) { in_group = 0; h += alpha; } } while (0)
+    /* up to 15 symbols (decimal text has 11): the list as nibbles of a word, front lowest,
+     * unused nibbles 15 (no symbol): position j of ll is the first zero nibble of the xor */
+    int packed = n_in_use <= 15;
+    uint64_t nibbles = ~0ull;
+    for (int i = 0; i < n_in_use && packed; i++) nibbles = (nibbles & ~(0xfull << (4 * i))) | ((uint64_t)i << (4 * i));
     for (uint32_t i = 0; i < size; i++) {
         uint8_t ll = seq[bwt[i]];
-        if (yy[0] == ll) { zpend++; continue; }
+        if ((packed ? (uint8_t)(nibbles & 0xf) : yy[0]) == ll) { zpend++; continue; }
         if (zpend > 0) {
             zpend--;
             for (;;) {
@@ -245,11 +252,19 @@ static int64_t block_bits(const uint8_t *bwt, uint32_t size, const uint8_t *in_u
             }
             zpend = 0;
         }
-        int j = 1;
-        uint8_t prev = yy[0];
-        while (yy[j] != ll) { uint8_t t = yy[j]; yy[j] = prev; prev = t; j++; }
-        yy[j] = prev;
-        yy[0] = ll;
+        int j;
+        if (packed) {
+            uint64_t x = nibbles ^ (0x1111111111111111ull * ll);
+            j = __builtin_ctzll((x - 0x1111111111111111ull) & ~x & 0x8888888888888888ull) >> 2;
+            uint64_t below = (1ull << (4 * j)) - 1, upto = (1ull << (4 * j + 4)) - 1;
+            nibbles = ((nibbles & below) << 4) | (nibbles & ~upto) | ll;
+        } else {
+            j = 1;
+            uint8_t prev = yy[0];
+            while (yy[j] != ll) { uint8_t t = yy[j]; yy[j] = prev; prev = t; j++; }
+            yy[j] = prev;
+            yy[0] = ll;
+        }
         EMIT(j + 1);
     }
     if (zpend > 0) {
@@ -284,15 +299,19 @@ static int64_t block_bits(const uint8_t *bwt, uint32_t size, const uint8_t *in_u
     int32_t rfreq[6][MAX_ALPHA];
     for (int iter = 0; iter < ITERATIONS; iter++) {
         memset(rfreq, 0, sizeof rfreq);
+        /* lengths by symbol, tables side by side: one vector operation per symbol */
+        int32_t by_symbol[MAX_ALPHA][8];
+        for (int v = 0; v < alpha; v++)
+            for (int t = 0; t < 8; t++) by_symbol[v][t] = t < tables ? len[t][v] : 0;
         for (uint32_t g = 0; g < ngroups; g++) {
-            const int32_t *h = hist + (size_t)g * alpha;
-            int best = 0;
-            int64_t best_cost = 0;
-            for (int t = 0; t < tables; t++) {
-                int64_t cost = 0;
-                for (int v = 0; v < alpha; v++) cost += (int64_t)h[v] * len[t][v];
-                if (t == 0 || cost < best_cost) { best_cost = cost; best = t; }
+            const uint8_t *h = hist + (size_t)g * alpha;
+            int32_t cost[8] = {0};
+            for (int v = 0; v < alpha; v++) {
+                int32_t c = h[v];
+                for (int t = 0; t < 8; t++) cost[t] += c * by_symbol[v][t];
             }
+            int best = 0;
+            for (int t = 1; t < tables; t++) if (cost[t] < cost[best]) best = t;
             selector[g] = (uint8_t)best;
             for (int v = 0; v < alpha; v++) rfreq[best][v] += h[v];
         }
@@ -328,7 +347,7 @@ static int64_t block_bits(const uint8_t *bwt, uint32_t size, const uint8_t *in_u
         }
     }
     for (uint32_t g = 0; g < ngroups; g++) {
-        const int32_t *h = hist + (size_t)g * alpha;
+        const uint8_t *h = hist + (size_t)g * alpha;
         const uint8_t *l = len[selector[g]];
         for (int v = 0; v < alpha; v++) bits += (int64_t)h[v] * l[v];
     }
@@ -415,6 +434,7 @@ static int64_t compress_block(work_t *w, const uint8_t *b, uint32_t size) {
         }
     for (uint32_t s = 0; s < unique; s++) start[s + 1] += start[s];
     for (uint32_t p = 0; p < m; p++) {
+        if (p + 16 < m) { uint32_t ahead = w->sa[p + 16]; __builtin_prefetch(&w->word_id[ahead ? ahead - 1 : m - 1]); }
         uint32_t q = w->sa[p];
         uint16_t d = w->word_id[q == 0 ? m - 1 : q - 1];
         const uint32_t *bo = bucket_of + (size_t)d * WORD_BYTES;
@@ -437,8 +457,10 @@ oom:
 int64_t oe_sp80090b_iid_bzip2_length(const uint8_t *text, int64_t size) {
     if (size <= 0) return -1;
     /* the run-length stage must leave the text unchanged: no run of 4 equal bytes */
+    int long_run = 0;
     for (int64_t i = 3; i < size; i++)
-        if (text[i] == text[i - 1] && text[i] == text[i - 2] && text[i] == text[i - 3]) return -1;
+        long_run |= (text[i] == text[i - 1]) & (text[i] == text[i - 2]) & (text[i] == text[i - 3]);
+    if (long_run) return -1;
     int64_t cap = BLOCK_MAX + 8;    /* a block may pass BLOCK_MAX by a run and a byte */
     int64_t words_cap = cap;        /* a word ends with a space: at most one per byte */
     work_t w;
@@ -460,13 +482,9 @@ int64_t oe_sp80090b_iid_bzip2_length(const uint8_t *text, int64_t size) {
     }
     /* step 1: blocks of whole runs, closed once they hold BLOCK_MAX bytes or more */
     for (int64_t begin = 0; begin < size;) {
-        int64_t end = begin, filled = 0;
-        while (end < size && filled < BLOCK_MAX) {
-            int64_t run = 1;
-            while (end + run < size && text[end + run] == text[end]) run++;
-            end += run;
-            filled += run;
-        }
+        /* the block ends with the run holding its BLOCK_MAX-th byte (runs are 1-3 bytes) */
+        int64_t end = begin + BLOCK_MAX < size ? begin + BLOCK_MAX : size;
+        while (end < size && text[end] == text[end - 1]) end++;
         if (end == size - 1) end = size; /* BZ_FINISH: the last byte read joins this block */
         int64_t bits = compress_block(&w, text + begin, (uint32_t)(end - begin));
         if (bits < 0) { rc = bits; goto done; }
