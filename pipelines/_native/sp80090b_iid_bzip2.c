@@ -76,7 +76,7 @@ typedef struct {
     uint32_t *group;     /* m: sort group (start position in sa) of each rotation */
     uint32_t *k2;        /* m: doubling keys, by position in sa */
     keyed_t *keys, *keys_tmp;
-    uint32_t *ranges;    /* unsorted groups: start, end pairs */
+    uint32_t *ranges, *next_ranges; /* unsorted groups: start, end pairs (this round, next) */
     uint32_t *count;     /* 65536 radix counters */
     uint8_t *bwt;
 } work_t;
@@ -156,10 +156,13 @@ static void sort_word_rotations(work_t *w, uint32_t m, uint32_t distinct) {
                 uint32_t q = p + 1;
                 while (q < e && pr[q - s].key == pr[p - s].key) q++;
                 for (uint32_t t = p; t < q; t++) { w->sa[t] = pr[t - s].idx; w->group[pr[t - s].idx] = p; }
-                if (q - p > 1) { w->ranges[2 * kept] = p; w->ranges[2 * kept + 1] = q; kept++; }
+                if (q - p > 1) { w->next_ranges[2 * kept] = p; w->next_ranges[2 * kept + 1] = q; kept++; }
                 p = q;
             }
         }
+        uint32_t *swap = w->ranges;
+        w->ranges = w->next_ranges;
+        w->next_ranges = swap;
         nranges = kept;
     }
 }
@@ -472,11 +475,12 @@ int64_t oe_sp80090b_iid_bzip2_length(const uint8_t *text, int64_t size) {
     w.keys = malloc((size_t)words_cap * sizeof(keyed_t));
     w.keys_tmp = malloc((size_t)words_cap * sizeof(keyed_t));
     w.ranges = malloc((size_t)words_cap * sizeof(uint32_t) * 2);
+    w.next_ranges = malloc((size_t)words_cap * sizeof(uint32_t) * 2);
     w.bwt = malloc((size_t)cap);
     w.count = malloc(sizeof(uint32_t) << 16);
     int64_t total = 32 + 48 + 32, rc = 0;
     if (!w.word_id || !w.word_rank || !w.sa || !w.group || !w.k2 || !w.keys || !w.keys_tmp ||
-        !w.ranges || !w.bwt || !w.count) {
+        !w.ranges || !w.next_ranges || !w.bwt || !w.count) {
         rc = -2;
         goto done;
     }
@@ -494,7 +498,7 @@ int64_t oe_sp80090b_iid_bzip2_length(const uint8_t *text, int64_t size) {
     rc = (total + 7) / 8;
 done:
     free(w.word_id); free(w.word_rank); free(w.sa); free(w.group); free(w.k2);
-    free(w.keys); free(w.keys_tmp); free(w.ranges); free(w.bwt); free(w.count);
+    free(w.keys); free(w.keys_tmp); free(w.ranges); free(w.next_ranges); free(w.bwt); free(w.count);
     return rc;
 }
 

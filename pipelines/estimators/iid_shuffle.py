@@ -5,11 +5,12 @@ round's shuffle) with its own generator, so rounds can run on any number of thre
 still give the same permutations:
 
 - generator: numpy's PCG64 (XSL-RR 128/64) seeded by ``SeedSequence(seed, spawn_key=(i,))``;
-  its 64-bit outputs are ``PCG64.random_raw()``'s.
+  its 64-bit outputs are ``PCG64.random_raw()``'s, each split into two 32-bit draws,
+  the low half first (half the generator steps of 64-bit draws).
 - Fisher-Yates: for j = n-1 down to 1, swap positions j and u, u uniform in [0, j],
-  drawn from one output x as floor(x (j+1) / 2^64), redrawing while the low 64 bits of
-  x (j+1) are below 2^64 mod (j+1) (Lemire 2019, "Fast random integer generation in an
-  interval"; the redraw is exact and happens with probability below (j+1) / 2^64).
+  drawn from one 32-bit draw x as floor(x (j+1) / 2^32), redrawing while the low 32 bits
+  of x (j+1) are below 2^32 mod (j+1) (Lemire 2019, "Fast random integer generation in
+  an interval"; the redraw makes it exactly uniform). n is at most 2^32.
 
 ``shuffle`` runs it in C (pipelines/_native/sp80090b_iid.c) when the core is built;
 ``shuffle_reference`` is the same algorithm in Python (the tests compare the two, and it
@@ -23,6 +24,7 @@ import numpy as np
 from openentropy.pipelines import _native
 
 _MASK64 = (1 << 64) - 1
+_MASK32 = (1 << 32) - 1
 
 
 def pcg_state(seed: int, index: int) -> tuple[int, int]:
@@ -51,7 +53,9 @@ def shuffle(symbols: np.ndarray, values: np.ndarray, seed: int, index: int) -> t
     shuffled = np.empty_like(symbols)
     raw = np.empty_like(symbols)
     u8 = lambda a: ffi.cast("uint8_t *", ffi.from_buffer(a))  # noqa: E731
-    kernel(u8(symbols), u8(table), len(symbols), ffi.cast("uint64_t *", ffi.from_buffer(words)), u8(shuffled), u8(raw))
+    if kernel(u8(symbols), u8(table), len(symbols), ffi.cast("uint64_t *", ffi.from_buffer(words)),
+              u8(shuffled), u8(raw)) < 0:
+        raise ValueError(f"the permutation test shuffles at most 2**32 samples, not {len(symbols)}")
     return shuffled, raw
 
 
@@ -59,23 +63,24 @@ def shuffle_reference(symbols: np.ndarray, seed: int, index: int) -> np.ndarray:
     """The documented Fisher-Yates in Python: the specification the C shuffle is tested against."""
     generator = np.random.PCG64(np.random.SeedSequence(seed, spawn_key=(index,)))
     out = np.array(symbols, dtype=np.uint8).tolist()
-    n = len(out)
-    draws = iter(())
-    for j in range(n - 1, 0, -1):
+    pending: list[int] = []
+
+    def draw() -> int:
+        if not pending:
+            raw = generator.random_raw(4096)
+            halves = np.empty(2 * len(raw), dtype=np.uint64)
+            halves[0::2] = raw & _MASK32
+            halves[1::2] = raw >> np.uint64(32)
+            pending.extend(reversed(halves.tolist()))
+        return pending.pop()
+
+    for j in range(len(out) - 1, 0, -1):
         span = j + 1
-        x = next(draws, None)
-        if x is None:
-            draws = iter(generator.random_raw(min(j, 65_536)).tolist())
-            x = next(draws)
-        product = x * span
-        if product & _MASK64 < span:
-            threshold = (1 << 64) % span
-            while product & _MASK64 < threshold:
-                x = next(draws, None)
-                if x is None:
-                    draws = iter(generator.random_raw(min(j, 65_536)).tolist())
-                    x = next(draws)
-                product = x * span
-        u = product >> 64
+        product = draw() * span
+        if product & _MASK32 < span:
+            threshold = (1 << 32) % span
+            while product & _MASK32 < threshold:
+                product = draw() * span
+        u = product >> 32
         out[j], out[u] = out[u], out[j]
     return np.array(out, dtype=np.uint8)
