@@ -303,16 +303,14 @@ static int64_t block_bits(const uint8_t *bwt, uint32_t size, const uint8_t *in_u
     for (int iter = 0; iter < ITERATIONS; iter++) {
         memset(rfreq, 0, sizeof rfreq);
         /* lengths by symbol, tables side by side: one vector operation per symbol */
-        int32_t by_symbol[MAX_ALPHA][8];
+        typedef int32_t tables_v __attribute__((vector_size(32)));
+        tables_v by_symbol[MAX_ALPHA];
         for (int v = 0; v < alpha; v++)
             for (int t = 0; t < 8; t++) by_symbol[v][t] = t < tables ? len[t][v] : 0;
         for (uint32_t g = 0; g < ngroups; g++) {
             const uint8_t *h = hist + (size_t)g * alpha;
-            int32_t cost[8] = {0};
-            for (int v = 0; v < alpha; v++) {
-                int32_t c = h[v];
-                for (int t = 0; t < 8; t++) cost[t] += c * by_symbol[v][t];
-            }
+            tables_v cost = {0};
+            for (int v = 0; v < alpha; v++) cost += (int32_t)h[v] * by_symbol[v];
             int best = 0;
             for (int t = 1; t < tables; t++) if (cost[t] < cost[best]) best = t;
             selector[g] = (uint8_t)best;
