@@ -15,7 +15,16 @@ inputs of the same kind (both cores; NIST_IID_SECONDS): u8_narrow (the same byte
 iid4 (uniform 4-bit, numpy default_rng(4)) and markov8 (8-bit, each sample repeats the
 previous one with probability 1/2, else uniform; default_rng(8)). ea_iid's two other
 inputs were its own, of the same kinds, not these bytes. Goal: 3x faster than ea_iid.
-The markov8 run does all 10,000 shuffles for the statistics it fails: it takes long.
+The markov8 run does all 10,000 shuffles for the statistics it fails: it takes long
+(--shuffles 1000 gives its cost per shuffle in a tenth of the time).
+
+Each line gives the wall time (median of --runs), the CPU time of both threads, the
+shuffles run and how many of them computed the compression statistic (the costly one:
+it runs until decided, then stops), and the ratio to ea_iid's wall time. Read the
+ratio with two cautions: the number of shuffles is the luck of the seed (ea_iid's own
+counters on u8_narrow show it stopped after 238; --seeds runs several), and on this
+shared machine the wall time is mostly waiting for a core (CPU / wall shows the share
+we got); CPU / 2 is the wall time the same work takes on two idle cores.
 """
 
 from __future__ import annotations
@@ -76,7 +85,7 @@ def time_iid(names: list[str], shuffles: int, runs: int, seeds: list[int]) -> No
                   f"({', '.join(f'{t:.2f}' for t in walls)}), {cpu:.2f} s CPU; {perm.shuffles:,} shuffles "
                   f"({compressions:,} compressed), {1e3 * cpu / max(perm.shuffles, 1):.1f} ms CPU per shuffle; "
                   f"{'IID' if result.iid else 'not IID: ' + ', '.join(perm.failed)}; "
-                  f"ea_iid {nist:.1f} s: {nist / wall:.1f}x", flush=True)
+                  f"ea_iid {nist:.1f} s: {nist / wall:.1f}x by wall, {nist / (cpu / 2):.1f}x by CPU / 2", flush=True)
 
 
 def u8_narrow() -> np.ndarray:
