@@ -33,36 +33,45 @@ static void convert(const uint8_t *bits, int64_t n, int second, uint8_t *out) {
         out[i / 8] += second ? (uint8_t)(bits[i] << (7 - i % 8)) : bits[i];
 }
 
-/* Runs of a 0/1 sequence f[0..m): (number of runs, longest run), branch-free. */
+/* Runs of a 0/1 sequence f[0..m): the number of runs, and the longest run when longest is
+ * not NULL (a branch-free pass; the count alone vectorises). */
 static void runs_of(const uint8_t *f, int64_t m, double *number, double *longest) {
-    if (m < 1) { *number = 0; *longest = 0; return; }
-    int64_t changes = 0, run = 1, best = 1;
-    for (int64_t i = 1; i < m; i++) {
-        int64_t same = f[i] == f[i - 1];
-        changes += 1 - same;
-        run = same * run + 1;
-        best = run > best ? run : best;
+    if (m < 1) { *number = 0; if (longest) *longest = 0; return; }
+    int64_t changes = 0;
+    if (longest == NULL) {
+        for (int64_t i = 1; i < m; i++) changes += f[i] != f[i - 1];
+    } else {
+        int64_t run = 1, best = 1;
+        for (int64_t i = 1; i < m; i++) {
+            int64_t same = f[i] == f[i - 1];
+            changes += 1 - same;
+            run = same * run + 1;
+            best = run > best ? run : best;
+        }
+        *longest = (double)best;
     }
     *number = (double)(changes + 1);
-    *longest = (double)best;
 }
 
-/* 5.1.2-5.1.4: s'_i = +1 when s[i] <= s[i+1], i = 0..m-2; flags is scratch of m bytes. */
-static void runs_up(const uint8_t *s, int64_t m, uint8_t *flags, double *number, double *longest, double *most) {
+/* 5.1.2-5.1.4: s'_i = +1 when s[i] <= s[i+1], i = 0..m-2; flags is scratch of m bytes;
+ * the runs are counted only when want_runs. */
+static void runs_up(const uint8_t *s, int64_t m, uint8_t *flags, int want_runs, double *number, double *longest,
+                    double *most) {
     if (m < 2) { *number = 0; *longest = 0; *most = 0; return; }
     int64_t pos = 0;
     for (int64_t i = 0; i < m - 1; i++) { flags[i] = s[i] <= s[i + 1]; pos += flags[i]; }
-    runs_of(flags, m - 1, number, longest);
+    if (want_runs) runs_of(flags, m - 1, number, longest);
     *most = (double)(pos > (m - 1 - pos) ? pos : (m - 1 - pos));
 }
 
 /* 5.1.5-5.1.6: s'_i = +1 when s[i] >= median; for integer s that is s[i] >= ceil(median). */
-static void runs_median(const uint8_t *s, int64_t n, double median, uint8_t *flags, double *number, double *longest) {
+static void runs_median(const uint8_t *s, int64_t n, double median, uint8_t *flags, int want_longest, double *number,
+                        double *longest) {
     if (n < 1) { *number = 0; *longest = 0; return; }
     double c = ceil(median);
     int threshold = c > 256 ? 256 : c < 0 ? 0 : (int)c;
     for (int64_t i = 0; i < n; i++) flags[i] = s[i] >= threshold;
-    runs_of(flags, n, number, longest);
+    runs_of(flags, n, number, want_longest ? longest : NULL);
 }
 
 /* ea_iid's excursion term |running - (i+1) mean| with the product unrounded (see above):
@@ -133,9 +142,9 @@ int oe_sp80090b_iid_statistics(const uint8_t *sym, const uint8_t *raw, int64_t n
         if (flags == NULL) { free(cs1); free(cs2); return -1; }
     }
     if (active[NUM_DIR] || active[LEN_DIR] || active[INC_DEC])
-        runs_up(runs_seq, runs_n, flags, &out[NUM_DIR], &out[LEN_DIR], &out[INC_DEC]);
+        runs_up(runs_seq, runs_n, flags, active[NUM_DIR] || active[LEN_DIR], &out[NUM_DIR], &out[LEN_DIR], &out[INC_DEC]);
     if (active[NUM_MED] || active[LEN_MED])
-        runs_median(sym, n, median, flags, &out[NUM_MED], &out[LEN_MED]);
+        runs_median(sym, n, median, flags, active[LEN_MED], &out[NUM_MED], &out[LEN_MED]);
     free(flags);
     if (active[AVG_COL] || active[MAX_COL])
         collisions(col_seq, col_n, &out[AVG_COL], &out[MAX_COL]);
