@@ -86,6 +86,10 @@ def time_iid(names: list[str], shuffles: int, runs: int, seeds: list[int]) -> No
                   f"({compressions:,} compressed), {1e3 * cpu / max(perm.shuffles, 1):.1f} ms CPU per shuffle; "
                   f"{'IID' if result.iid else 'not IID: ' + ', '.join(perm.failed)}; "
                   f"ea_iid {nist:.1f} s: {nist / wall:.1f}x by wall, {nist / (cpu / 2):.1f}x by CPU / 2", flush=True)
+            if perm.shuffles == shuffles < 10_000:
+                full = cpu / perm.shuffles * 10_000
+                print(f"  stopped at --shuffles {shuffles:,}: 10,000 shuffles at this rate take about "
+                      f"{full:.0f} s CPU, {full / 2:.0f} s on two idle cores ({nist / (full / 2):.1f}x)", flush=True)
 
 
 def u8_narrow() -> np.ndarray:
