@@ -1,4 +1,7 @@
-/* SP 800-90B section 5.1: the permutation test's statistics 5.1.1-5.1.10 in one pass each.
+/* SP 800-90B section 5.1: the permutation test's statistics 5.1.1-5.1.10 in one pass each,
+ * and its shuffle (the Fisher-Yates of pipelines/estimators/iid_shuffle.py, which documents
+ * the generator and holds the Python reference the tests compare it with). The compression
+ * statistic 5.1.11 is in sp80090b_iid_bzip2.c.
  *
  * The Python reference is pipelines/estimators/iid_statistics.py; this file computes the
  * same values (tests compare them on every input they use) so that the 10,000 shuffles of
@@ -9,7 +12,8 @@
  *
  * Excursion uses fma(): ea_iid's `running_sum - (i+1) * mean`, built by g++ for x86-64, is
  * a fused multiply-add, and its printed values are the fused ones. fma() rounds once
- * whether or not the CPU has an FMA unit (glibc emulates it exactly).
+ * whether or not the CPU has an FMA unit (glibc emulates it exactly, slowly: the FMA
+ * instruction is used when the CPU has it, chosen at run time).
  *
  * No global state, no threads: cffi releases the GIL, so rounds run on several threads. */
 #include "sp80090b_iid.h"

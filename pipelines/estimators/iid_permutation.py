@@ -23,8 +23,8 @@ verdict, whatever the number of threads, with or without the native core.
 
 Counters are "counted until decided", like the tool's: a statistic's C[j] stop growing
 once it is decided, so they sum to the number of rounds that statistic took, not to
-``shuffles``. The statistic values, the counters' meaning and
-the pass rule are the tool's. Nothing here credits entropy.
+``shuffles``. The statistic values, the counters' meaning and the pass rule are the
+tool's. Nothing here credits entropy.
 """
 
 from __future__ import annotations
@@ -76,8 +76,8 @@ def permutation_test(symbols: np.ndarray, raw: np.ndarray, k: int, *, seed: int 
     """5.1 on translated ``symbols`` (0..k-1) and the ``raw`` samples they came from.
 
     Rounds run ``workers`` at a time on threads (the native shuffle and statistics
-    release the GIL); their results are counted in round order, so the counters do not depend on
-    ``workers``."""
+    release the GIL); their results are counted in round order, so the counters do not
+    depend on ``workers``."""
     seed = DEFAULT_SEED if seed is None else int(seed)
     workers = max(1, workers if workers is not None else min(2, os.cpu_count() or 1))
     mean, median = iid_statistics.baseline(symbols, raw, k)
