@@ -1,7 +1,7 @@
 """Time the SP 800-90B non-IID assessment on u8_narrow (1,000,000 8-bit samples), and the IID track.
 
     python benchmarks/estimators.py [--runs 3] [--per-estimator]
-    python benchmarks/estimators.py --iid [--shuffles 10000] [--inputs u8_narrow,iid4,markov8]
+    python benchmarks/estimators.py --iid [--runs 3] [--shuffles 10000] [--inputs u8_narrow,iid4,markov8] [--seeds 1,2,3]
 
 The input is rebuilt by the tests' reference generator (tests/pipelines/reference/
 inputs.py via nist_inputs.py; the same data NIST's ea_non_iid took 17-30 s on here). Prints the median of --runs full
@@ -15,7 +15,16 @@ inputs of the same kind (both cores; NIST_IID_SECONDS): u8_narrow (the same byte
 iid4 (uniform 4-bit, numpy default_rng(4)) and markov8 (8-bit, each sample repeats the
 previous one with probability 1/2, else uniform; default_rng(8)). ea_iid's two other
 inputs were its own, of the same kinds, not these bytes. Goal: 3x faster than ea_iid.
-The markov8 run does all 10,000 shuffles for the statistics it fails: it takes long.
+The markov8 run does all 10,000 shuffles for the statistics it fails: it takes long
+(--shuffles 1000 gives its cost per shuffle in a tenth of the time).
+
+Each line gives the wall time (median of --runs), the CPU time of both threads, the
+shuffles run and how many of them computed the compression statistic (the costly one:
+it runs until decided, then stops), and the ratio to ea_iid's wall time. Read the
+ratio with two cautions: the number of shuffles is the luck of the seed (ea_iid's own
+counters on u8_narrow show it stopped after 238; --seeds runs several), and on this
+shared machine the wall time is mostly waiting for a core (CPU / wall shows the share
+we got); CPU / 2 is the wall time the same work takes on two idle cores.
 """
 
 from __future__ import annotations
@@ -50,20 +59,37 @@ def iid_inputs() -> dict:
     return {"u8_narrow": (u8_narrow(), 8), "iid4": (iid4, 4), "markov8": (fresh[source], 8)}
 
 
-def time_iid(names: list[str], shuffles: int) -> None:
+def time_iid(names: list[str], shuffles: int, runs: int, seeds: list[int]) -> None:
+    """Per input: the median wall time of ``runs`` assess_iid calls per seed, the CPU time
+    (both threads), the shuffles run, how many of them computed the compression
+    statistic, and the ratio to ea_iid's recorded time. The number of shuffles is the
+    luck of the seed (ea_iid's own counters on u8_narrow show 238); CPU ms per shuffle
+    is the figure that does not depend on it."""
     from openentropy.pipelines.estimators import assess_iid
 
     inputs = iid_inputs()
     for name in names:
         data, bits = inputs[name]
-        start = time.perf_counter()
-        result = assess_iid(data, bits, shuffles=shuffles)
-        seconds = time.perf_counter() - start
-        perm = result.permutation
         nist = NIST_IID_SECONDS[name]
-        print(f"assess_iid({name}, {bits}): {seconds:.2f} s ({perm.shuffles:,} shuffles, "
-              f"{'IID' if result.iid else 'not IID: ' + ', '.join(perm.failed)}); "
-              f"ea_iid {nist:.1f} s: {nist / seconds:.1f}x", flush=True)
+        for seed in seeds:
+            walls, cpus, result = [], [], None
+            for _ in range(runs):
+                start, cpu = time.perf_counter(), time.process_time()
+                result = assess_iid(data, bits, shuffles=shuffles, seed=seed)
+                walls.append(time.perf_counter() - start)
+                cpus.append(time.process_time() - cpu)
+            perm = result.permutation
+            wall, cpu = statistics.median(walls), statistics.median(cpus)
+            compressions = sum(perm.counters["compression"])
+            print(f"assess_iid({name}, {bits}, seed {perm.seed}): median {wall:.2f} s wall over {runs} "
+                  f"({', '.join(f'{t:.2f}' for t in walls)}), {cpu:.2f} s CPU; {perm.shuffles:,} shuffles "
+                  f"({compressions:,} compressed), {1e3 * cpu / max(perm.shuffles, 1):.1f} ms CPU per shuffle; "
+                  f"{'IID' if result.iid else 'not IID: ' + ', '.join(perm.failed)}; "
+                  f"ea_iid {nist:.1f} s: {nist / wall:.1f}x by wall, {nist / (cpu / 2):.1f}x by CPU / 2", flush=True)
+            if perm.shuffles == shuffles < 10_000:
+                full = cpu / perm.shuffles * 10_000
+                print(f"  stopped at --shuffles {shuffles:,}: 10,000 shuffles at this rate take about "
+                      f"{full:.0f} s CPU, {full / 2:.0f} s on two idle cores ({nist / (full / 2):.1f}x)", flush=True)
 
 
 def u8_narrow() -> np.ndarray:
@@ -77,9 +103,11 @@ def main() -> None:
     parser.add_argument("--iid", action="store_true", help="time the IID track instead")
     parser.add_argument("--shuffles", type=int, default=10_000)
     parser.add_argument("--inputs", default="u8_narrow,iid4,markov8")
+    parser.add_argument("--seeds", default="", help="--iid: comma-separated seeds (default: the default seed)")
     args = parser.parse_args()
     if args.iid:
-        time_iid(args.inputs.split(","), args.shuffles)
+        seeds = [int(s) for s in args.seeds.split(",") if s] or [None]
+        time_iid(args.inputs.split(","), args.shuffles, args.runs, seeds)
         return
     data = u8_narrow()
     print(f"native statistics core: {'yes' if _native.AVAILABLE else 'NO (pure Python: very slow)'}")

@@ -6,3 +6,22 @@
 
 /* 5.1.1-5.1.10 as ea_iid computes them (conversions I/II for k == 2), into out[0..17]. */
 int oe_sp80090b_iid_statistics(const uint8_t *sym, const uint8_t *raw, int64_t n, int32_t k, double mean, double median, const uint8_t *active, double *out);
+
+/* 5.1.11's input: the samples in decimal, one space between them, into out (4 n bytes
+ * suffice); returns the text's length. */
+int64_t oe_sp80090b_iid_decimal_text(const uint8_t *raw, int64_t n, uint8_t *out);
+
+/* The length in bytes of BZ2_bzBuffToBuffCompress(text, size, level 5), computed without
+ * compressing (sp80090b_iid_bzip2.c); -1 when the text is not decimal text the shortcut
+ * handles (compress it instead), -2 when memory ran out. */
+int64_t oe_sp80090b_iid_bzip2_length(const uint8_t *text, int64_t size);
+
+/* One permutation-test shuffle: out_sym = sym shuffled by Fisher-Yates (i = n-1 down to 1
+ * swaps i with a uniform j in [0, i], drawn by Lemire's method from 32-bit draws, each
+ * output of numpy's PCG64 from state pcg = {state high, state low, increment high,
+ * increment low} giving two, low half first), out_raw[i] = values[out_sym[i]].
+ * Returns 0, or -1 when n > 2^32. */
+int oe_sp80090b_iid_shuffle(const uint8_t *sym, const uint8_t *values, int64_t n, const uint64_t *pcg, uint8_t *out_sym, uint8_t *out_raw);
+
+/* 5.1.11 on n raw samples: the bzip2 length of their decimal text, as the two above. */
+int64_t oe_sp80090b_iid_compression(const uint8_t *raw, int64_t n);

@@ -2,8 +2,8 @@
 
 Policy (5.1 steps 1-5, and iid/permutation_tests.h ``permutation_tests``):
 - t = the 19 statistics of the data as given (``iid_statistics.statistics``).
-- up to ``SHUFFLES`` = 10,000 times (5.1 step 2): shuffle the data (round i: numpy's
-  Fisher-Yates ``permutation`` of the original data, driven by PCG64 seeded with
+- up to ``SHUFFLES`` = 10,000 times (5.1 step 2): shuffle the data (round i: the
+  Fisher-Yates of ``iid_shuffle`` on the original data, driven by PCG64 seeded with
   SeedSequence(seed, spawn_key=(i,)): each round its own stream, so rounds can run on
   two cores and still give the same counters), compute t' and count,
   per statistic j: C[j][0] += t'_j > t_j, C[j][1] += t'_j == t_j, C[j][2] += t'_j < t_j.
@@ -19,8 +19,12 @@ counters nor its shuffles are reproducible; it also shuffles the previous round'
 shuffle where we shuffle the original (both are uniform random permutations, so the
 test is the same). Ours come from numpy's PCG64 seeded from ``seed`` (``DEFAULT_SEED``
 unless given) and counted in round order: the same seed gives the same counters and
-verdict, whatever the number of threads. The statistic values, the counters' meaning and
-the pass rule are the tool's. Nothing here credits entropy.
+verdict, whatever the number of threads, with or without the native core.
+
+Counters are "counted until decided", like the tool's: a statistic's C[j] stop growing
+once it is decided, so they sum to the number of rounds that statistic took, not to
+``shuffles``. The statistic values, the counters' meaning and the pass rule are the
+tool's. Nothing here credits entropy.
 """
 
 from __future__ import annotations
@@ -31,7 +35,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from . import iid_statistics
+from . import iid_shuffle, iid_statistics
 from .iid_statistics import STATISTIC_NAMES
 
 #: SP 800-90B 5.1 step 2: "repeat 10,000 times".
@@ -63,18 +67,17 @@ def decided(c: np.ndarray) -> np.ndarray:
 def _round(symbols: np.ndarray, values: np.ndarray, k: int, mean: float, median: float, seed: int,
            index: int, active: np.ndarray) -> np.ndarray:
     """Round ``index``: the data shuffled by that round's own generator, then t'."""
-    rng = np.random.Generator(np.random.PCG64(np.random.SeedSequence(seed, spawn_key=(index,))))
-    data = rng.permutation(symbols)
-    return iid_statistics.statistics(data, values[data], k, mean, median, active)
+    data, raw = iid_shuffle.shuffle(symbols, values, seed, index)
+    return iid_statistics.statistics(data, raw, k, mean, median, active)
 
 
 def permutation_test(symbols: np.ndarray, raw: np.ndarray, k: int, *, seed: int | None = None,
                      shuffles: int = SHUFFLES, workers: int | None = None) -> PermutationResult:
     """5.1 on translated ``symbols`` (0..k-1) and the ``raw`` samples they came from.
 
-    Rounds run ``workers`` at a time on threads (numpy, bz2 and the shuffle release the
-    GIL); their results are counted in round order, so the counters do not depend on
-    ``workers``."""
+    Rounds run ``workers`` at a time on threads (the native shuffle and statistics
+    release the GIL); their results are counted in round order, so the counters do not
+    depend on ``workers``."""
     seed = DEFAULT_SEED if seed is None else int(seed)
     workers = max(1, workers if workers is not None else min(2, os.cpu_count() or 1))
     mean, median = iid_statistics.baseline(symbols, raw, k)

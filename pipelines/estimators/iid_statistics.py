@@ -23,7 +23,14 @@ as read). Which sequence each statistic reads follows ea_iid (iid/permutation_te
 
 Speed: ``statistics`` calls the native kernel (pipelines/_native/sp80090b_iid.c) for
 5.1.1-5.1.10 when the built core has it, one call per sequence; the functions here are
-the reference it is tested against and the fallback, with identical values.
+the reference it is tested against and the fallback, with identical values. 5.1.11 is
+computed natively too, without compressing: sp80090b_iid_bzip2.c derives the exact
+length libbzip2 would give from the Burrows-Wheeler transform and Huffman decisions
+(its docstring explains how; tests compare it with libbzip2); it hands back to
+``bz2.compress`` for texts it does not handle (a single sample). ``bz2.compress`` and
+the tool's one-call ``BZ2_bzBuffToBuffCompress`` differ in one case only: when a block
+fills exactly one byte before the end, the tool puts that byte in the last block and
+``bz2.compress`` gives it a block of its own; the native path does what the tool does.
 
 None of this credits entropy: the statistics feed the permutation test's IID verdict.
 """
@@ -192,8 +199,17 @@ def decimal_text(raw: np.ndarray) -> bytes:
     return text[:-1]
 
 
-def compression(raw: np.ndarray) -> int:
-    """5.1.11: the bzip2 length of the decimal text."""
+def compression(raw: np.ndarray, *, native: bool = True) -> int:
+    """5.1.11: the bzip2 length of the decimal text (``native=False``: by compressing it)."""
+    lib = _native.lib if native and _native.AVAILABLE else None
+    kernel = getattr(lib, "oe_sp80090b_iid_compression", None) if lib is not None else None
+    if kernel is not None:
+        raw = np.ascontiguousarray(raw, dtype=np.uint8)
+        length = kernel(_native.ffi.cast("uint8_t *", _native.ffi.from_buffer(raw)), len(raw))
+        if length == -2:
+            raise MemoryError("iid compression statistic: the native core ran out of memory")
+        if length >= 0:
+            return int(length)
     return len(bz2.compress(decimal_text(raw), BZIP2_LEVEL))
 
 
@@ -230,7 +246,7 @@ def statistics(symbols: np.ndarray, raw: np.ndarray, k: int, mean: float, median
         _numpy_statistics(symbols, raw, k, mean, median, on, out)
         out[~on] = np.nan  # a group computes its siblings too; report only what was asked
     if on[18]:
-        out[18] = compression(raw)
+        out[18] = compression(raw, native=native)
     return out
 
 

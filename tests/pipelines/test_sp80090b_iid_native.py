@@ -1,0 +1,128 @@
+"""The IID track's native speed-ups give exactly what their specifications give.
+
+- the C shuffle is the documented Fisher-Yates on PCG64 32-bit draws
+  (``iid_shuffle.shuffle_reference``, which reads numpy's PCG64 stream itself);
+- the bzip2 length computed without compressing (sp80090b_iid_bzip2.c) is the length
+  libbzip2's ``BZ2_bzBuffToBuffCompress(..., 5, 0, 0)`` gives, as ea_iid calls it, on
+  one- and many-block texts of several alphabets, and ``bz2.compress``'s wherever the
+  two libbzip2 entry points agree.
+"""
+
+from __future__ import annotations
+
+import bz2
+import ctypes
+import ctypes.util
+
+import numpy as np
+import pytest
+
+from openentropy.pipelines import _native
+from openentropy.pipelines.estimators import iid_shuffle, iid_statistics, permutation_test, translate
+
+needs_core = pytest.mark.skipif(not _native.AVAILABLE, reason="native statistics core not built")
+_BZ2_PATH = ctypes.util.find_library("bz2")
+needs_libbz2 = pytest.mark.skipif(_BZ2_PATH is None, reason="libbz2 not found for the reference")
+BLOCK_MAX = 100_000 * 5 - 19  # libbzip2's bytes per block at level 5
+
+
+def buff_to_buff_length(text: bytes) -> int:
+    """ea_iid's call: BZ2_bzBuffToBuffCompress(dest, &len, text, size, 5, 0, 0)."""
+    lib = ctypes.CDLL(_BZ2_PATH)
+    size = ctypes.c_uint(int(len(text) * 1.01) + 600)
+    dest = ctypes.create_string_buffer(size.value)
+    assert lib.BZ2_bzBuffToBuffCompress(dest, ctypes.byref(size), text, ctypes.c_uint(len(text)), 5, 0, 0) == 0
+    return size.value
+
+
+def native_length(text: bytes) -> int:
+    return int(_native.lib.oe_sp80090b_iid_bzip2_length(_native.ffi.from_buffer(text), len(text)))
+
+
+@needs_core
+@pytest.mark.parametrize("k,n,seed", [(2, 3_000, 1), (5, 2_000, 2), (16, 5_000, 3), (256, 4_000, 4), (60, 1, 5)])
+def test_c_shuffle_is_the_documented_fisher_yates(k, n, seed):
+    raw = np.random.default_rng(seed).integers(0, k, n).astype(np.uint8)
+    symbols, kk = translate(raw)
+    values = np.unique(raw)
+    for index in (0, 1, 9_999):
+        shuffled, shuffled_raw = iid_shuffle.shuffle(symbols, values, seed, index)
+        expected = iid_shuffle.shuffle_reference(symbols, seed, index)
+        assert np.array_equal(shuffled, expected)
+        assert np.array_equal(shuffled_raw, values[expected])
+        assert np.array_equal(np.sort(shuffled), np.sort(symbols))
+
+
+def test_rounds_are_different_permutations():
+    symbols = np.arange(200, dtype=np.uint8)
+    a = iid_shuffle.shuffle(symbols, symbols, 1, 0)[0]
+    b = iid_shuffle.shuffle(symbols, symbols, 1, 1)[0]
+    c = iid_shuffle.shuffle(symbols, symbols, 2, 0)[0]
+    assert not np.array_equal(a, b) and not np.array_equal(a, c) and not np.array_equal(a, symbols)
+
+
+@needs_core
+@needs_libbz2
+@pytest.mark.parametrize("k,n", [(2, 2), (2, 20_000), (3, 1_000), (10, 7_777), (16, 50_000), (60, 1_000),
+                                 (100, 30_000), (256, 300_000)])
+def test_bzip2_length_equals_libbzip2(k, n):
+    """300,000 8-bit samples make a text of three blocks; 2 of them the shortest text."""
+    raw = np.random.default_rng(k * n).integers(0, k, n).astype(np.uint8)
+    text = iid_statistics.decimal_text(raw)
+    assert native_length(text) == buff_to_buff_length(text) == len(bz2.compress(text, 5))
+    assert iid_statistics.compression(raw) == iid_statistics.compression(raw, native=False)
+
+
+@needs_core
+@needs_libbz2
+def test_bzip2_length_on_skewed_and_periodic_data():
+    """Long runs of one word and a periodic block: the word sort's ties go deep."""
+    rng = np.random.default_rng(7)
+    skewed = np.where(rng.random(40_000) < 0.97, 0, rng.integers(0, 256, 40_000)).astype(np.uint8)
+    periodic = np.tile(np.array([3, 14, 15, 92, 65], dtype=np.uint8), 30_000)
+    sticky = np.repeat(rng.integers(0, 256, 2_000).astype(np.uint8), rng.integers(1, 60, 2_000))
+    for raw in (skewed, periodic, sticky, np.zeros(10_000, dtype=np.uint8)):
+        text = iid_statistics.decimal_text(raw)
+        assert native_length(text) == buff_to_buff_length(text)
+
+
+@needs_core
+@needs_libbz2
+def test_bzip2_length_on_many_random_mixtures():
+    """Zeros mixed with uniform values, random sizes: ties of every depth in the word sort
+    (this found a bug in its prefix doubling that uniform data never reaches)."""
+    rng = np.random.default_rng(2024)
+    for _ in range(150):
+        n, k, zeros = int(rng.integers(2, 3_000)), int(rng.integers(2, 257)), rng.random()
+        raw = np.where(rng.random(n) < zeros, 0, rng.integers(0, k, n)).astype(np.uint8)
+        text = iid_statistics.decimal_text(raw)
+        assert native_length(text) == buff_to_buff_length(text), (n, k, zeros)
+
+
+@needs_core
+@needs_libbz2
+def test_a_last_single_byte_joins_the_last_block_as_in_the_tool():
+    """A block that fills one byte before the end: BZ2_bzBuffToBuffCompress (ea_iid) puts
+    that byte in the same block, bz2.compress gives it a block of its own."""
+    text = (b"5 " * BLOCK_MAX)[: BLOCK_MAX + 1]
+    assert native_length(text) == buff_to_buff_length(text)
+    assert native_length(text) != len(bz2.compress(text, 5))
+    longer = (b"5 " * BLOCK_MAX)[: BLOCK_MAX + 2]
+    assert native_length(longer) == buff_to_buff_length(longer) == len(bz2.compress(longer, 5))
+
+
+@needs_core
+def test_texts_outside_the_shortcut_are_handed_back():
+    assert native_length(b"1111 2") == -1  # a run of 4 would be run-length coded
+    assert native_length(b"12345678 1") == -1  # a word longer than 7 digits
+    assert native_length(b"7") == -1  # no space: one sample
+    raw = np.array([7], dtype=np.uint8)
+    assert iid_statistics.compression(raw) == len(bz2.compress(b"7", 5))
+
+
+def test_seeded_counters_are_reproducible_with_the_new_generator():
+    raw = np.random.default_rng(31).integers(0, 8, 2_000).astype(np.uint8)
+    symbols, k = translate(raw)
+    first = permutation_test(symbols, raw, k, seed=4, shuffles=60)
+    again = permutation_test(symbols, raw, k, seed=4, shuffles=60, workers=1)
+    assert first.counters == again.counters and first.shuffles == again.shuffles
