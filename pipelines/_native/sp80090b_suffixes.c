@@ -18,6 +18,7 @@
  * and ``lcp_by_keys`` returns 1 for the caller to take SA-IS, which is linear whatever the
  * input. Nothing here credits entropy.
  */
+#define _GNU_SOURCE /* qsort_r */
 #include "_sp80090b_suffixes.h"
 
 #include <stdlib.h>
@@ -74,29 +75,35 @@ static int pack(const uint8_t *s, int64_t n, packed_t *p)
     return 0;
 }
 
-typedef struct {
+typedef struct __attribute__((packed)) { /* 12 bytes: the sort moves n of them a pass */
     uint64_t key;
     int32_t pos;
 } keyed_t;
 
-/* Stable MSD radix sort of items by key, from bits shift..shift+7 down; tmp: scratch of len.
- * Small ranges take insertion sort; a byte all items share costs one counting pass. */
-static void msd_sort(keyed_t *it, keyed_t *tmp, int64_t len, int shift)
+/* Stable MSD radix sort of the items in a by key, from bits shift..shift+7 down, with b as
+ * scratch of len; the sorted items end in a if out_in_a, else in b (the passes alternate
+ * between the two buffers instead of copying back). Small ranges take insertion sort; a
+ * byte all items share costs one counting pass. */
+static void msd_sort(keyed_t *a, keyed_t *b, int64_t len, int shift, int out_in_a)
 {
     int64_t i, j, hist[256], sum = 0, start;
     if (len <= 32) {
         for (i = 1; i < len; i++) {
-            keyed_t x = it[i];
-            for (j = i; j > 0 && it[j - 1].key > x.key; j--) it[j] = it[j - 1];
-            it[j] = x;
+            keyed_t x = a[i];
+            for (j = i; j > 0 && a[j - 1].key > x.key; j--) a[j] = a[j - 1];
+            a[j] = x;
         }
+        if (!out_in_a) memcpy(b, a, sizeof(keyed_t) * (size_t)len);
         return;
     }
     for (;;) {
         memset(hist, 0, sizeof(hist));
-        for (i = 0; i < len; i++) hist[(it[i].key >> shift) & 255]++;
-        if (hist[(it[0].key >> shift) & 255] < len) break;
-        if (shift == 0) return; /* all keys equal */
+        for (i = 0; i < len; i++) hist[(a[i].key >> shift) & 255]++;
+        if (hist[(a[0].key >> shift) & 255] < len) break;
+        if (shift == 0) { /* all keys equal: already in order */
+            if (!out_in_a) memcpy(b, a, sizeof(keyed_t) * (size_t)len);
+            return;
+        }
         shift -= 8;
     }
     for (i = 0; i < 256; i++) {
@@ -104,11 +111,13 @@ static void msd_sort(keyed_t *it, keyed_t *tmp, int64_t len, int shift)
         hist[i] = sum;
         sum += c;
     }
-    for (i = 0; i < len; i++) tmp[hist[(it[i].key >> shift) & 255]++] = it[i];
-    memcpy(it, tmp, sizeof(keyed_t) * (size_t)len);
-    if (shift == 0) return;
-    for (i = 0, start = 0; i < 256; i++) { /* hist[i] is now the end of bucket i */
-        if (hist[i] - start > 1) msd_sort(it + start, tmp + start, hist[i] - start, shift - 8);
+    for (i = 0; i < len; i++) b[hist[(a[i].key >> shift) & 255]++] = a[i];
+    for (i = 0, start = 0; i < 256; i++) { /* hist[i] is now the end of bucket i, held in b */
+        int64_t blen = hist[i] - start;
+        if (blen > 1 && shift > 0)
+            msd_sort(b + start, a + start, blen, shift - 8, !out_in_a);
+        else if (blen > 0 && out_in_a)
+            memcpy(a + start, b + start, sizeof(keyed_t) * (size_t)blen);
         start = hist[i];
     }
 }
@@ -128,7 +137,7 @@ static int sort_by_key(const packed_t *p, int64_t n, int32_t *sa, int32_t *raw)
         it[i].pos = (int32_t)(n - 1 - i);
         it[i].key = key_at(p, n - 1 - i);
     }
-    msd_sort(it, tmp, n, 56);
+    msd_sort(it, tmp, n, 56, 1);
     raw[0] = raw[n] = 0;
     sa[0] = it[0].pos;
     for (i = 1; i < n; i++) {
@@ -216,6 +225,42 @@ static inline int64_t common_prefix(const packed_t *p, int64_t n, int64_t a, int
     return l < lim ? l : lim;
 }
 
+/* Ties settled by comparing the suffixes themselves, key by key past the first: cheap when
+ * the tied suffixes are few and part soon, as on most data. The comparisons are counted,
+ * and past the budget they stop reading (qsort still ends, in some order) and
+ * settle_by_comparing returns 1 for the caller to settle the ties by doubling instead. */
+typedef struct {
+    const packed_t *p;
+    int64_t n, words, budget;
+} compare_t;
+
+static int by_suffix(const void *x, const void *y, void *arg)
+{
+    compare_t *cmp = arg;
+    int64_t a = *(const int32_t *)x, b = *(const int32_t *)y, n = cmp->n, lim, l;
+    if (cmp->words > cmp->budget) return (a < b) - (a > b);
+    lim = n - (a > b ? a : b);
+    l = common_prefix(cmp->p, n, a, b, cmp->p->m < lim ? cmp->p->m : lim, &cmp->words);
+    if (l == lim) return a > b ? -1 : 1; /* one ends there: the shorter first */
+    {
+        uint64_t sa_ = key_at(cmp->p, a + l) >> (64 - cmp->p->b), sb = key_at(cmp->p, b + l) >> (64 - cmp->p->b);
+        return sa_ < sb ? -1 : 1;
+    }
+}
+
+static int settle_by_comparing(const packed_t *p, int64_t n, int32_t *sa, const int32_t *raw, int64_t budget)
+{
+    compare_t cmp = {p, n, 0, budget};
+    int64_t r, start = 0;
+    for (r = 1; r <= n; r++) {
+        if (r < n && raw[r] == p->m) continue;
+        if (r - start >= 2) qsort_r(sa + start, (size_t)(r - start), sizeof(int32_t), by_suffix, &cmp);
+        if (cmp.words > cmp.budget) return 1;
+        start = r;
+    }
+    return 0;
+}
+
 /* The groups of equal first keys in sa (raw[r] == m: ranks r - 1 and r tie): rank[i] = the
  * start of i's group; *nruns groups of two or more, *tied suffixes in them; with runs,
  * their (start, length) are written there. */
@@ -259,7 +304,10 @@ int oe_sp80090b_lcp_by_keys(const uint8_t *s, int64_t n, int32_t **lcp_out)
         rc = 1;
         goto done;
     }
-    if (nruns > 0) {
+    if (nruns > 0 && settle_by_comparing(&p, n, sa, lcp, WORDS_PER_SUFFIX * n + 64) != 0) {
+#ifdef DEBUG_SUFFIXES
+        fprintf(stderr, "doubling\n");
+#endif
         if (!(runs = malloc(sizeof(int64_t) * (size_t)tied))) goto done;
         key_groups(n, p.m, sa, lcp, rank, runs, &nruns, &tied);
         if (settle_ties(n, p.m, sa, rank, runs, nruns, tied) != 0) goto done;

@@ -1,12 +1,14 @@
 """The t-tuple/LRS counts of the native core (6.3.5/6.3.6) equal the pure-numpy ones.
 
-``oe_sp80090b_repeats`` takes one of three roads to the LCP array (sp80090b_suffixes.c,
-sp80090b_tuples.c): the key sort alone (almost all data), the key sort with ties settled by
-prefix doubling and long LCPs by Kasai's algorithm (planted long repeats), or SA-IS when a
-quarter of the suffixes tie on their first key (periodic or constant data). Each input
-below is built to take one of them, over alphabets whose symbols pack 1, 2, 6, 7 and 8 bits
-wide (6 and 7 straddle the 64-bit words), and every figure must equal
-``tuples.repeat_counts_py``, which groups equal tuples with numpy and shares no code with C.
+``oe_sp80090b_repeats`` takes one of several roads to the LCP array (sp80090b_suffixes.c,
+sp80090b_tuples.c): the key sort alone (almost all data); the key sort with its ties
+settled by comparing the suffixes (a few planted repeats); with the ties settled by prefix
+doubling and long LCPs by Kasai's algorithm (long planted repeats, past the comparison
+budget); or SA-IS when a quarter of the suffixes tie on their first key (periodic or
+constant data). Each input below is built to take one of them, over alphabets whose
+symbols pack 1, 2, 6, 7 and 8 bits wide (6 and 7 straddle the 64-bit words), and every
+figure must equal ``tuples.repeat_counts_py``, which groups equal tuples with numpy and
+shares no code with C.
 """
 
 from __future__ import annotations
@@ -26,6 +28,16 @@ def _planted(rng: np.random.Generator, n: int, k: int, block: int) -> np.ndarray
     return s
 
 
+def _planted_often(rng: np.random.Generator) -> np.ndarray:
+    """Random bytes with one 12-byte block 50 times over, and its start again at the very end."""
+    s = rng.integers(0, 256, 20_000).astype(np.uint8)
+    block = s[100:112].copy()
+    for j in range(50):
+        s[1_000 + 300 * j : 1_012 + 300 * j] = block
+    s[-10:] = block[:10]
+    return s
+
+
 def _inputs() -> dict[str, np.ndarray]:
     rng = np.random.default_rng(1490)
     narrow = np.clip(np.rint(rng.normal(128, 6, 30_000)), 0, 255).astype(np.uint8)
@@ -40,7 +52,8 @@ def _inputs() -> dict[str, np.ndarray]:
         "narrow normal (6 bits)": narrow - narrow.min(),
         "alphabet of 100 (7 bits)": rng.integers(0, 100, 20_000).astype(np.uint8),
         "all bytes": rng.integers(0, 256, 20_000).astype(np.uint8),
-        "planted bits (doubling)": _planted(rng, 30_000, 2, 700),
+        "planted bits (comparing)": _planted(rng, 30_000, 2, 700),
+        "planted often (comparing)": _planted_often(rng),
         "planted bytes (doubling, Kasai)": _planted(rng, 20_000, 256, 2_000),
         "constant (SA-IS)": np.zeros(2_000, dtype=np.uint8),
         "period 3 (SA-IS)": np.tile(np.array([0, 1, 1], dtype=np.uint8), 700),
