@@ -191,13 +191,21 @@ static int trie_count(trie_t *t, int64_t node, uint8_t y, int make_new)
 #define MMC_D 16
 #define MMC_MAX_ENTRIES 100000
 
+/* The binary paths know every context in advance (the data are all there), so they fetch
+ * the dictionary entries of the step PREFETCH_STEPS on while this one runs: the tables of
+ * the contexts longer than PREFETCH_FROM bits outgrow the L1 and L2 caches (16-bit
+ * contexts: 512 KB), and a fetch issued a few steps early hides most of its wait. Only
+ * the speed depends on these two numbers. */
+#define PREFETCH_STEPS 8
+#define PREFETCH_FROM 8
+
 /* Binary dictionaries: the (d+1)-bit context p has its two counts at dict[d][2p], dict[d][2p+1]. */
 static int mmc_binary(const uint8_t *s, int64_t n, int64_t *out)
 {
     uint32_t *dict[MMC_D] = {0}; /* counts fit: n < 2^32 (checked by the caller) */
     int64_t score[MMC_D] = {0}, elems[MMC_D] = {0};
     int64_t i, d, winner = 0, c = 0, run = 0, maxrun = 0;
-    uint32_t pat = 0;
+    uint32_t pat = 0, ahead;
     int rc = 0;
     for (d = 0; d < MMC_D; d++)
         if (!(dict[d] = calloc((size_t)1 << (d + 2), sizeof(uint32_t)))) rc = -1;
@@ -207,20 +215,18 @@ static int mmc_binary(const uint8_t *s, int64_t n, int64_t *out)
         dict[d][2 * (pat & ((1U << (d + 1)) - 1)) + s[d + 1]] = 1;
         elems[d] = 1;
     }
+    pat = ((uint32_t)s[0] << 1) | s[1]; /* step 2's context: s[i - 1] lowest, s[i - 1 - d] at bit d */
+    for (i = 2, ahead = pat; i < 2 + PREFETCH_STEPS && i < n; i++) ahead = ((ahead << 1) | s[i]) & 0xFFFF;
     for (i = 2; i < n; i++) {
         int found = 0;
         int64_t cur_winner = winner;
-        pat = 0;
-        for (d = 0; d < MMC_D && d <= i - 2; d++) { /* the lookups are independent: overlap them */
-            pat |= (uint32_t)s[i - d - 1] << d;
-            __builtin_prefetch(dict[d] + 2 * pat);
+        if (i + PREFETCH_STEPS < n) { /* the deep contexts of a step further on: the data are all known */
+            for (d = MMC_D - 1; d >= PREFETCH_FROM; d--) __builtin_prefetch(dict[d] + 2 * (ahead & ((2U << d) - 1)));
+            ahead = ((ahead << 1) | s[i + PREFETCH_STEPS]) & 0xFFFF;
         }
-        pat = 0;
         for (d = 0; d < MMC_D && d <= i - 2; d++) {
-            uint32_t *e;
+            uint32_t *e = dict[d] + 2 * (pat & ((2U << d) - 1));
             int pred = 2;
-            pat |= (uint32_t)s[i - d - 1] << d;
-            e = dict[d] + 2 * pat;
             if (d == 0 || found) {
                 pred = e[0] > e[1] ? 0 : 1;
                 found = e[pred] != 0;
@@ -246,6 +252,7 @@ static int mmc_binary(const uint8_t *s, int64_t n, int64_t *out)
                 elems[d]++;
             }
         }
+        pat = ((pat << 1) | s[i]) & 0xFFFF;
     }
     out[0] = c;
     out[1] = n - 2;
@@ -325,7 +332,7 @@ static int lz78y_binary(const uint8_t *s, int64_t n, int64_t *out)
 {
     uint32_t *dict[LZ_B] = {0}; /* counts fit: n < 2^32 (checked by the caller) */
     int64_t i, j, elems = 0, c = 0, run = 0, maxrun = 0;
-    uint32_t pat = 0;
+    uint32_t pat = 0, ahead;
     int rc = 0;
     for (j = 0; j < LZ_B; j++)
         if (!(dict[j] = calloc((size_t)1 << (j + 2), sizeof(uint32_t)))) rc = -1;
@@ -335,12 +342,16 @@ static int lz78y_binary(const uint8_t *s, int64_t n, int64_t *out)
         dict[j][2 * pat + s[LZ_B]] = 1;
         elems++;
     }
+    for (j = 0, pat = 0; j < LZ_B; j++) pat = (pat << 1) | s[j + 1]; /* step LZ_B + 1's context */
+    ahead = pat;
+    for (j = LZ_B + 1; j < LZ_B + 1 + PREFETCH_STEPS && j < n; j++) ahead = ((ahead << 1) | s[j]) & 0xFFFF;
     for (i = LZ_B + 1; i < n; i++) {
         int have = 0, pred = 2;
         uint32_t maxcount = 0;
-        pat = 0;
-        for (j = 0; j < LZ_B; j++) pat = (pat << 1) | s[i - LZ_B + j];
-        for (j = LZ_B; j > 0; j--) __builtin_prefetch(dict[j - 1] + 2 * (pat & ((1U << j) - 1)));
+        if (i + PREFETCH_STEPS < n) { /* the deep contexts of a step further on: the data are all known */
+            for (j = LZ_B; j > PREFETCH_FROM; j--) __builtin_prefetch(dict[j - 1] + 2 * (ahead & ((1U << j) - 1)));
+            ahead = ((ahead << 1) | s[i + PREFETCH_STEPS]) & 0xFFFF;
+        }
         for (j = LZ_B; j > 0; j--) {
             uint32_t *e = dict[j - 1] + 2 * (pat & ((1U << j) - 1));
             int round = e[0] > e[1] ? 0 : 1;
@@ -362,6 +373,7 @@ static int lz78y_binary(const uint8_t *s, int64_t n, int64_t *out)
         } else {
             run = 0;
         }
+        pat = ((pat << 1) | s[i]) & 0xFFFF;
     }
     out[0] = c;
     out[1] = n - LZ_B - 1;
