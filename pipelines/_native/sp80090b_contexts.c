@@ -30,8 +30,8 @@
  * Layout: one 64-byte node holds its first KIDS children and first KIDS follower counts
  * inline, so a step costs about one cache miss per context length; a node with more moves
  * that table to a dense row of k entries (most nodes are deep contexts with one or two of
- * each; the few shallow ones with many are hot in cache). Node ids are int32: a dictionary
- * holds at most a few million contexts. */
+ * each; the few shallow ones with many are hot in cache). Node ids are int32 (see the
+ * pools below): a dictionary holds at most a few million contexts. */
 
 #define KIDS 4
 #define DENSE 255 /* nkids / nfol when the table lives in a dense row */
@@ -46,9 +46,15 @@ typedef struct {
     uint32_t fol[KIDS];   /* follower counts; dense row number in fol[0] when nfol == DENSE */
 } node_t;
 
+/* Nodes live in one pool per depth, so the few hot shallow contexts share pages and cache
+ * lines instead of being strewn among the many deep ones made at start-up; a node id is
+ * its depth << POOL_SHIFT | its index in that pool. */
+#define TRIE_DEPTHS 17 /* the root and contexts of 1..16 symbols */
+#define POOL_SHIFT 26  /* up to 2^26 nodes a depth; ids stay below 2^31 */
+
 typedef struct {
-    node_t *node;
-    int64_t nodes, cap;
+    node_t *pool[TRIE_DEPTHS];
+    int64_t used[TRIE_DEPTHS], cap[TRIE_DEPTHS];
     int32_t *kid_rows;    /* dense child rows, k entries each, -1 = none */
     uint32_t *fol_rows;   /* dense follower rows, k entries each */
     int64_t kid_used, kid_cap, fol_used, fol_cap;
@@ -56,19 +62,29 @@ typedef struct {
     int failed;
 } trie_t;
 
+static inline node_t *node_of(const trie_t *t, int64_t id)
+{
+    return &t->pool[id >> POOL_SHIFT][id & ((1 << POOL_SHIFT) - 1)];
+}
+
+/* expected_nodes: how many nodes the deeper pools start with room for. */
 static int trie_init(trie_t *t, int32_t k, int64_t expected_nodes)
 {
+    int j;
     memset(t, 0, sizeof(*t));
     t->k = k;
-    t->cap = expected_nodes > 4096 ? expected_nodes : 4096;
-    t->node = calloc((size_t)t->cap, sizeof(node_t));
-    t->nodes = 1; /* the root, the empty context */
-    return t->node ? 0 : -1;
+    for (j = 0; j < TRIE_DEPTHS; j++) {
+        t->cap[j] = j == 0 ? 1 : j < 3 ? 4096 : expected_nodes;
+        if (!(t->pool[j] = calloc((size_t)t->cap[j], sizeof(node_t)))) return -1;
+    }
+    t->used[0] = 1; /* the root, the empty context: id 0 */
+    return 0;
 }
 
 static void trie_free(trie_t *t)
 {
-    free(t->node);
+    int j;
+    for (j = 0; j < TRIE_DEPTHS; j++) free(t->pool[j]);
     free(t->kid_rows);
     free(t->fol_rows);
 }
@@ -92,9 +108,9 @@ static int64_t trie_child(trie_t *t, int64_t node, uint8_t symbol, int create)
 {
     node_t *v;
     int64_t id;
-    int j;
+    int j, depth;
     if (node < 0) return -1;
-    v = &t->node[node];
+    v = node_of(t, node);
     if (v->nkids == DENSE) {
         id = t->kid_rows[(int64_t)v->kid[0] * t->k + symbol];
         if (id >= 0 || !create) return id;
@@ -103,18 +119,23 @@ static int64_t trie_child(trie_t *t, int64_t node, uint8_t symbol, int create)
             if (v->kid_sym[j] == symbol) return v->kid[j];
         if (!create) return -1;
     }
-    if (t->nodes == t->cap) { /* node ids stay; the array moves, so v is re-read below */
-        node_t *bigger = realloc(t->node, sizeof(node_t) * (size_t)t->cap * 2);
+    depth = (int)(node >> POOL_SHIFT) + 1;
+    if (depth >= TRIE_DEPTHS) {
+        t->failed = 1;
+        return -1;
+    }
+    if (t->used[depth] == t->cap[depth]) { /* ids stay; the pool moves, so v is re-read below */
+        node_t *bigger = t->cap[depth] < (1 << POOL_SHIFT) / 2 ? realloc(t->pool[depth], sizeof(node_t) * (size_t)t->cap[depth] * 2) : NULL;
         if (!bigger) {
             t->failed = 1;
             return -1;
         }
-        t->node = bigger;
-        t->cap *= 2;
+        t->pool[depth] = bigger;
+        t->cap[depth] *= 2;
     }
-    id = t->nodes++;
-    memset(&t->node[id], 0, sizeof(node_t));
-    v = &t->node[node];
+    id = ((int64_t)depth << POOL_SHIFT) | t->used[depth]++;
+    memset(node_of(t, id), 0, sizeof(node_t));
+    v = node_of(t, node);
     if (v->nkids == KIDS) { /* the inline table is full: move it to a dense row */
         int64_t row = new_row((void **)&t->kid_rows, &t->kid_used, &t->kid_cap, t->k, sizeof(int32_t), 0xFF);
         if (row < 0) {
@@ -173,7 +194,7 @@ static int trie_count(trie_t *t, int64_t node, uint8_t y, int make_new)
     node_t *v;
     uint32_t *c;
     if (node < 0) return 0;
-    v = &t->node[node];
+    v = node_of(t, node);
     if (!(c = follower(t, v, y, make_new))) {
         if (make_new) t->failed = 1;
         return 0;
@@ -274,13 +295,13 @@ int oe_sp80090b_multi_mmc(const uint8_t *s, int64_t n, int32_t k, int64_t *out)
         if (n < MMC_D + 2) return 1; /* the binary path needs its start-up symbols */
         return n < INT32_MAX ? mmc_binary(s, n, out) : -1;
     }
-    if (trie_init(&t, k, 1 << 20) != 0) { /* about the nodes 16 orders of 100,000 entries make */
+    if (trie_init(&t, k, 1 << 17) != 0) { /* an order holds 100,000 entries */
         trie_free(&t);
         return -1;
     }
     for (d = 0; d < MMC_D && d < n - 2; d++) { /* the contexts s[0..d], each followed by s[d+1] */
         int64_t node = trie_path(&t, s + d + 1, (int)d + 1);
-        if (node >= 0) t.node[node].in_dict = 1;
+        if (node >= 0) node_of(&t, node)->in_dict = 1;
         trie_count(&t, node, s[d + 1], 1);
         entries[d] = 1;
     }
@@ -291,12 +312,12 @@ int oe_sp80090b_multi_mmc(const uint8_t *s, int64_t n, int32_t k, int64_t *out)
         for (d = 0; d < MMC_D && i - 2 >= d; d++) {
             if (d == 0 || found) {
                 node = trie_child(&t, cur, s[i - d - 1], 0);
-                found = node >= 0 && t.node[node].in_dict;
+                found = node >= 0 && node_of(&t, node)->in_dict;
             } else {
                 node = -1;
             }
             if (found) {
-                if (t.node[node].pred == s[i]) {
+                if (node_of(&t, node)->pred == s[i]) {
                     if (++score[d] >= score[winner]) winner = d;
                     if (d == cur_winner) {
                         c++;
@@ -308,7 +329,7 @@ int oe_sp80090b_multi_mmc(const uint8_t *s, int64_t n, int32_t k, int64_t *out)
                 entries[d] += trie_count(&t, node, s[i], entries[d] < MMC_MAX_ENTRIES);
             } else if (entries[d] < MMC_MAX_ENTRIES) {
                 node = cur >= 0 ? trie_child(&t, cur, s[i - d - 1], 1) : trie_path(&t, s + i, (int)d + 1);
-                if (node >= 0) t.node[node].in_dict = 1;
+                if (node >= 0) node_of(&t, node)->in_dict = 1;
                 trie_count(&t, node, s[i], 1);
                 entries[d]++;
             }
@@ -391,13 +412,13 @@ int oe_sp80090b_lz78y(const uint8_t *s, int64_t n, int32_t k, int64_t *out)
     int rc = 0;
     if (n < LZ_B + 2) return 1;
     if (k == 2) return n < INT32_MAX ? lz78y_binary(s, n, out) : -1;
-    if (trie_init(&t, k, 1 << 17) != 0) { /* 65,536 entries and their suffixes */
+    if (trie_init(&t, k, 1 << 13) != 0) { /* 65,536 entries over 16 lengths */
         trie_free(&t);
         return -1;
     }
     for (j = 1; j <= LZ_B; j++) { /* the contexts ending at s[15], each followed by s[16] */
         int64_t p = trie_path(&t, s + LZ_B, (int)j);
-        if (p >= 0) t.node[p].in_dict = 1;
+        if (p >= 0) node_of(&t, p)->in_dict = 1;
         trie_count(&t, p, s[LZ_B], 1);
         size++;
     }
@@ -410,19 +431,19 @@ int oe_sp80090b_lz78y(const uint8_t *s, int64_t n, int32_t k, int64_t *out)
         for (j = 1; j <= LZ_B && node[j - 1] >= 0; j++) node[j] = trie_child(&t, node[j - 1], s[i - j], 0);
         for (; j <= LZ_B; j++) node[j] = -1;
         for (j = 1; j <= LZ_B; j++) { /* the longest context holding the highest count predicts */
-            if (node[j] < 0 || !t.node[node[j]].in_dict) continue;
-            if (t.node[node[j]].best >= maxcount) {
-                maxcount = t.node[node[j]].best;
-                pred = t.node[node[j]].pred;
+            if (node[j] < 0 || !node_of(&t, node[j])->in_dict) continue;
+            if (node_of(&t, node[j])->best >= maxcount) {
+                maxcount = node_of(&t, node[j])->best;
+                pred = node_of(&t, node[j])->pred;
                 have = 1;
             }
         }
         for (j = LZ_B; j > 0; j--) { /* longest first: new contexts stop at the size cap */
-            if (node[j] >= 0 && t.node[node[j]].in_dict) {
+            if (node[j] >= 0 && node_of(&t, node[j])->in_dict) {
                 trie_count(&t, node[j], s[i], 1);
             } else if (size < LZ_MAX_DICT) {
                 int64_t p = trie_path(&t, s + i, (int)j);
-                if (p >= 0) t.node[p].in_dict = 1;
+                if (p >= 0) node_of(&t, p)->in_dict = 1;
                 trie_count(&t, p, s[i], 1);
                 size++;
             }
