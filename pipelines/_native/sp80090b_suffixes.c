@@ -133,11 +133,28 @@ static int sort_by_key(const packed_t *p, int64_t n, int32_t *sa, int32_t *raw)
         free(tmp);
         return -1;
     }
-    for (i = 0; i < n; i++) { /* decreasing position: a stable sort leaves the shorter first */
-        it[i].pos = (int32_t)(n - 1 - i);
-        it[i].key = key_at(p, n - 1 - i);
+    { /* the first pass by the top byte reads the keys straight from the packed symbols */
+        int64_t fill[256] = {0}, sum = 0, c, start;
+        for (i = 0; i < n; i++) fill[key_at(p, i) >> 56]++;
+        for (c = 0; c < 256; c++) {
+            int64_t count = fill[c];
+            fill[c] = sum;
+            sum += count;
+        }
+        for (i = n - 1; i >= 0; i--) { /* decreasing position: a stable sort leaves the shorter first */
+            uint64_t key = key_at(p, i);
+            keyed_t *slot = &tmp[fill[key >> 56]++];
+            slot->key = key;
+            slot->pos = (int32_t)i;
+        }
+        for (c = 0, start = 0; c < 256; c++) { /* fill[c] is now the end of bucket c, held in tmp */
+            if (fill[c] - start > 1)
+                msd_sort(tmp + start, it + start, fill[c] - start, 48, 0);
+            else if (fill[c] - start == 1)
+                it[start] = tmp[start];
+            start = fill[c];
+        }
     }
-    msd_sort(it, tmp, n, 56, 1);
     raw[0] = raw[n] = 0;
     sa[0] = it[0].pos;
     for (i = 1; i < n; i++) {
