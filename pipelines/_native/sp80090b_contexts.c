@@ -27,7 +27,7 @@
  * its context, the highest count `best`, and the prediction `pred`, which a count takes
  * over when it reaches the best from a larger symbol.
  *
- * Layout: one 64-byte node holds its first KIDS children and first KIDS follower counts
+ * Layout: one 48-byte node holds its first KIDS children and first KIDS follower counts
  * inline, so a step costs about one cache miss per context length; a node with more moves
  * that table to a dense row of k entries (most nodes are deep contexts with one or two of
  * each; the few shallow ones with many are hot in cache). Node ids are int32 (see the
