@@ -1,13 +1,15 @@
 """Time the SP 800-90B non-IID assessment on u8_narrow (1,000,000 8-bit samples), and the IID track.
 
-    python benchmarks/estimators.py [--runs 3] [--per-estimator]
+    python benchmarks/estimators.py [--runs 5] [--per-estimator]
     python benchmarks/estimators.py --iid [--runs 3] [--shuffles 10000] [--inputs u8_narrow,iid4,markov8] [--seeds 1,2,3]
 
 The input is rebuilt by the tests' reference generator (tests/pipelines/reference/
-inputs.py via nist_inputs.py; the same data NIST's ea_non_iid took 17-30 s on here). Prints the median of --runs full
-assess() calls (original and bitstring passes, all estimators), and with
---per-estimator each estimator job alone on one thread. The machine is shared and
-noisy: medians, not means. Goal: under 5 s.
+inputs.py via nist_inputs.py; the same bytes NIST's ea_non_iid read). Prints the median
+of --runs full assess() calls (original and bitstring passes, all estimators; wall clock
+and the process's CPU time) beside NIST_NON_IID_SECONDS, ea_non_iid's wall-clock times on
+this machine, as a ratio; with --per-estimator each estimator job alone on one thread.
+The machine is shared and noisy: medians, not means, and the CPU time says how much of a
+slow run was waiting for a core. Goal: at least 10x faster than ea_non_iid.
 
 --iid times ``assess_iid`` (permutation test with up to --shuffles rounds, chi-square,
 LRS, MCV) on three 1e6-sample inputs, beside NIST's ea_iid timed on this machine on
@@ -43,6 +45,11 @@ from openentropy.pipelines.estimators.symbols import to_bits, translate
 from openentropy.pipelines import _native
 
 REPO = Path(__file__).resolve().parents[1]
+
+#: ea_non_iid (commit 68ed165, `ea_non_iid u8_narrow.bin 8`) wall-clock seconds on this
+#: machine: the fastest and slowest of the runs recorded in project issue 14 (the
+#: architecture notes say 14-18 s).
+NIST_NON_IID_SECONDS = (14.4, 17.7)
 
 #: ea_iid (commit 68ed165, OpenMP on both cores) wall-clock seconds on this machine.
 NIST_IID_SECONDS = {"u8_narrow": 12.2, "iid4": 5.5, "markov8": 1415.0}
@@ -98,7 +105,7 @@ def u8_narrow() -> np.ndarray:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--per-estimator", action="store_true")
     parser.add_argument("--iid", action="store_true", help="time the IID track instead")
     parser.add_argument("--shuffles", type=int, default=10_000)
@@ -111,13 +118,17 @@ def main() -> None:
         return
     data = u8_narrow()
     print(f"native statistics core: {'yes' if _native.AVAILABLE else 'NO (pure Python: very slow)'}")
-    times, result = [], None
+    walls, cpus, result = [], [], None
     for _ in range(args.runs):
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.process_time()
         result = assess(data, 8)
-        times.append(time.perf_counter() - start)
-    print(f"assess(u8_narrow, 8): median {statistics.median(times):.2f} s over {args.runs} runs "
-          f"({', '.join(f'{t:.2f}' for t in times)}); min-entropy {result.min_entropy:.6f} bits/sample")
+        walls.append(time.perf_counter() - start)
+        cpus.append(time.process_time() - cpu)
+    wall = statistics.median(walls)
+    fast, slow = NIST_NON_IID_SECONDS
+    print(f"assess(u8_narrow, 8): median {wall:.2f} s wall, {statistics.median(cpus):.2f} s CPU over {args.runs} runs "
+          f"({', '.join(f'{t:.2f}' for t in walls)}); min-entropy {result.min_entropy:.6f} bits/sample")
+    print(f"ea_non_iid {fast:.1f}-{slow:.1f} s: {fast / wall:.1f}x-{slow / wall:.1f}x faster (goal: 10x)")
     if args.per_estimator:
         symbols, k = translate(data)
         passes = (("original", symbols, k), ("bitstring", to_bits(data, 8), 2))

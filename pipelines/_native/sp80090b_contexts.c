@@ -24,144 +24,135 @@
  * missing child means no longer context is in any dictionary either.
  *
  * Each node keeps ea_non_iid's PostfixDictionary state: counts of the symbols seen after
- * its context (in `count`), the highest count `best`, and the prediction `pred`, which a
- * count takes over when it reaches the best from a larger symbol. */
+ * its context, the highest count `best`, and the prediction `pred`, which a count takes
+ * over when it reaches the best from a larger symbol.
+ *
+ * Layout: one 48-byte node holds its first KIDS children and first KIDS follower counts
+ * inline, so a step costs about one cache miss per context length; a node with more moves
+ * that table to a dense row of k entries (most nodes are deep contexts with one or two of
+ * each; the few shallow ones with many are hot in cache). Node ids are int32 (see the
+ * pools below): a dictionary holds at most a few million contexts. */
+
+#define KIDS 4
+#define DENSE 255 /* nkids / nfol when the table lives in a dense row */
 
 typedef struct {
-    uint64_t key; /* 0: empty */
-    int64_t v;
-} kv_t;
+    uint32_t best;        /* the highest follower count */
+    uint8_t pred;         /* the predicted follower */
+    uint8_t in_dict;      /* the context is a dictionary entry, not only structural */
+    uint8_t nkids, nfol;  /* inline entries used, or DENSE */
+    uint8_t kid_sym[KIDS], fol_sym[KIDS];
+    int32_t kid[KIDS];    /* child node ids; dense row number when nkids == DENSE */
+    uint32_t fol[KIDS];   /* follower counts; dense row number in fol[0] when nfol == DENSE */
+} node_t;
+
+/* Nodes live in one pool per depth, so the few hot shallow contexts share pages and cache
+ * lines instead of being strewn among the many deep ones made at start-up; a node id is
+ * its depth << POOL_SHIFT | its index in that pool. */
+#define TRIE_DEPTHS 17 /* the root and contexts of 1..16 symbols */
+#define POOL_SHIFT 26  /* up to 2^26 nodes a depth; ids stay below 2^31 */
 
 typedef struct {
-    kv_t *slot;
-    uint64_t mask;
-    int64_t used;
-} map_t; /* open addressing, linear probing, doubled at half load */
-
-static uint64_t hash64(uint64_t x)
-{
-    x ^= x >> 33;
-    x *= 0xFF51AFD7ED558CCDULL;
-    x ^= x >> 33;
-    x *= 0xC4CEB9FE1A85EC53ULL;
-    return x ^ (x >> 33);
-}
-
-static int map_init(map_t *m, uint64_t size)
-{
-    m->slot = calloc(size, sizeof(kv_t));
-    m->mask = size - 1;
-    m->used = 0;
-    return m->slot ? 0 : -1;
-}
-
-static kv_t *map_probe(const map_t *m, uint64_t key)
-{
-    uint64_t h = hash64(key) & m->mask;
-    while (m->slot[h].key && m->slot[h].key != key) h = (h + 1) & m->mask;
-    return &m->slot[h];
-}
-
-/* The slot of key, inserted with v = 0 if absent and create; NULL if absent (or no memory). */
-static kv_t *map_get(map_t *m, uint64_t key, int create)
-{
-    kv_t *p = map_probe(m, key);
-    if (p->key || !create) return p->key ? p : NULL;
-    if ((uint64_t)(m->used + 1) * 2 > m->mask + 1) {
-        map_t bigger;
-        uint64_t h;
-        if (map_init(&bigger, (m->mask + 1) * 2) != 0) return NULL;
-        for (h = 0; h <= m->mask; h++)
-            if (m->slot[h].key) *map_probe(&bigger, m->slot[h].key) = m->slot[h];
-        bigger.used = m->used;
-        free(m->slot);
-        *m = bigger;
-        p = map_probe(m, key);
-    }
-    p->key = key;
-    p->v = 0;
-    m->used++;
-    return p;
-}
-
-#define TRIE_DEPTH 17 /* contexts of 1..16 symbols (both predictors use at most 16) */
-
-/* One map pair per depth keeps the hot short contexts in small, cache-friendly tables. */
-typedef struct {
-    map_t child[TRIE_DEPTH], count[TRIE_DEPTH]; /* keys ((node << 8) | symbol) + 1 */
-    int64_t *best;
-    uint8_t *pred, *in_dict;
-    int64_t nodes, cap;
+    node_t *pool[TRIE_DEPTHS];
+    int64_t used[TRIE_DEPTHS], cap[TRIE_DEPTHS];
+    int32_t *kid_rows;    /* dense child rows, k entries each, -1 = none */
+    uint32_t *fol_rows;   /* dense follower rows, k entries each */
+    int64_t kid_used, kid_cap, fol_used, fol_cap;
+    int32_t k;
     int failed;
 } trie_t;
 
-/* deep_size: starting table size for depths >= 3, where a predictor's cap says the
- * tables will grow to (growing by doubling costs as much again in rehashing). */
-static int trie_init(trie_t *t, uint64_t deep_size)
+static inline node_t *node_of(const trie_t *t, int64_t id)
+{
+    return &t->pool[id >> POOL_SHIFT][id & ((1 << POOL_SHIFT) - 1)];
+}
+
+/* expected_nodes: how many nodes the deeper pools start with room for. */
+static int trie_init(trie_t *t, int32_t k, int64_t expected_nodes)
 {
     int j;
     memset(t, 0, sizeof(*t));
-    t->cap = 4096;
-    t->nodes = 1; /* the root, the empty context */
-    t->best = calloc((size_t)t->cap, sizeof(int64_t));
-    t->pred = calloc((size_t)t->cap, 1);
-    t->in_dict = calloc((size_t)t->cap, 1);
-    if (!t->best || !t->pred || !t->in_dict) return -1;
-    for (j = 0; j < TRIE_DEPTH; j++)
-        if (map_init(&t->child[j], j >= 3 ? deep_size : 64) || map_init(&t->count[j], j >= 3 ? deep_size : 64)) return -1;
+    t->k = k;
+    for (j = 0; j < TRIE_DEPTHS; j++) {
+        t->cap[j] = j == 0 ? 1 : j < 3 ? 4096 : expected_nodes;
+        if (!(t->pool[j] = calloc((size_t)t->cap[j], sizeof(node_t)))) return -1;
+    }
+    t->used[0] = 1; /* the root, the empty context: id 0 */
     return 0;
 }
 
 static void trie_free(trie_t *t)
 {
     int j;
-    for (j = 0; j < TRIE_DEPTH; j++) {
-        free(t->child[j].slot);
-        free(t->count[j].slot);
+    for (j = 0; j < TRIE_DEPTHS; j++) free(t->pool[j]);
+    free(t->kid_rows);
+    free(t->fol_rows);
+}
+
+/* A new row of k entries in *rows (each set to fill); its number, or -1 without memory. */
+static int64_t new_row(void **rows, int64_t *used, int64_t *cap, int32_t k, size_t size, int fill)
+{
+    if (*used == *cap) {
+        int64_t more = *cap ? *cap * 2 : 64;
+        void *bigger = realloc(*rows, size * (size_t)k * (size_t)more);
+        if (!bigger) return -1;
+        *rows = bigger;
+        *cap = more;
     }
-    free(t->best);
-    free(t->pred);
-    free(t->in_dict);
+    memset((char *)*rows + size * (size_t)k * (size_t)*used, fill, size * (size_t)k);
+    return (*used)++;
 }
 
-static uint64_t trie_key(int64_t node, uint8_t symbol)
+/* Child of node by symbol, created if create; -1 if absent (or no memory). */
+static int64_t trie_child(trie_t *t, int64_t node, uint8_t symbol, int create)
 {
-    return (((uint64_t)node << 8) | symbol) + 1;
-}
-
-/* Child (at depth) of node by symbol, created if create; -1 if absent (or no memory). */
-static int64_t trie_child(trie_t *t, int64_t node, uint8_t symbol, int depth, int create)
-{
-    kv_t *p;
+    node_t *v;
+    int64_t id;
+    int j, depth;
     if (node < 0) return -1;
-    if (!create) {
-        p = map_get(&t->child[depth], trie_key(node, symbol), 0);
-        return p ? p->v : -1;
+    v = node_of(t, node);
+    if (v->nkids == DENSE) {
+        id = t->kid_rows[(int64_t)v->kid[0] * t->k + symbol];
+        if (id >= 0 || !create) return id;
+    } else {
+        for (j = 0; j < v->nkids; j++)
+            if (v->kid_sym[j] == symbol) return v->kid[j];
+        if (!create) return -1;
     }
-    if (!(p = map_get(&t->child[depth], trie_key(node, symbol), 1))) {
+    depth = (int)(node >> POOL_SHIFT) + 1;
+    if (depth >= TRIE_DEPTHS) {
         t->failed = 1;
         return -1;
     }
-    if (p->v == 0) { /* new: the root is never a child, so 0 marks a fresh slot */
-        if (t->nodes == t->cap) {
-            int64_t *nb = realloc(t->best, sizeof(int64_t) * (size_t)t->cap * 2);
-            uint8_t *np = nb ? realloc(t->pred, (size_t)t->cap * 2) : NULL;
-            uint8_t *nd = np ? realloc(t->in_dict, (size_t)t->cap * 2) : NULL;
-            if (nb) t->best = nb;
-            if (np) t->pred = np;
-            if (!nd) {
-                t->failed = 1;
-                return -1;
-            }
-            t->in_dict = nd;
-            t->cap *= 2;
+    if (t->used[depth] == t->cap[depth]) { /* ids stay; the pool moves, so v is re-read below */
+        node_t *bigger = t->cap[depth] < (1 << POOL_SHIFT) / 2 ? realloc(t->pool[depth], sizeof(node_t) * (size_t)t->cap[depth] * 2) : NULL;
+        if (!bigger) {
+            t->failed = 1;
+            return -1;
         }
-        t->best[t->nodes] = 0;
-        t->pred[t->nodes] = 0;
-        t->in_dict[t->nodes] = 0;
-        p->v = t->nodes++;
+        t->pool[depth] = bigger;
+        t->cap[depth] *= 2;
     }
-    return p->v;
+    id = ((int64_t)depth << POOL_SHIFT) | t->used[depth]++;
+    memset(node_of(t, id), 0, sizeof(node_t));
+    v = node_of(t, node);
+    if (v->nkids == KIDS) { /* the inline table is full: move it to a dense row */
+        int64_t row = new_row((void **)&t->kid_rows, &t->kid_used, &t->kid_cap, t->k, sizeof(int32_t), 0xFF);
+        if (row < 0) {
+            t->failed = 1;
+            return -1;
+        }
+        for (j = 0; j < KIDS; j++) t->kid_rows[row * t->k + v->kid_sym[j]] = v->kid[j];
+        v->nkids = DENSE;
+        v->kid[0] = (int32_t)row;
+    }
+    if (v->nkids == DENSE) {
+        t->kid_rows[(int64_t)v->kid[0] * t->k + symbol] = (int32_t)id;
+    } else {
+        v->kid_sym[v->nkids] = symbol;
+        v->kid[v->nkids++] = (int32_t)id;
+    }
+    return id;
 }
 
 /* The node of the len symbols ending just before end (end[-1] first), created if absent. */
@@ -169,26 +160,51 @@ static int64_t trie_path(trie_t *t, const uint8_t *end, int len)
 {
     int64_t node = 0;
     int j;
-    for (j = 1; j <= len && node >= 0; j++) node = trie_child(t, node, end[-j], j, 1);
+    for (j = 1; j <= len && node >= 0; j++) node = trie_child(t, node, end[-j], 1);
     return node;
 }
 
-/* Count y after the context of node (at depth); a new pair only if make_new. 1 if made. */
-static int trie_count(trie_t *t, int64_t node, int depth, uint8_t y, int make_new)
+/* The count of y after node's context: NULL if there is none and !make_new (or no memory). */
+static uint32_t *follower(trie_t *t, node_t *v, uint8_t y, int make_new)
 {
-    kv_t *p;
+    int j;
+    if (v->nfol == DENSE) {
+        uint32_t *c = &t->fol_rows[(int64_t)v->fol[0] * t->k + y];
+        return *c || make_new ? c : NULL;
+    }
+    for (j = 0; j < v->nfol; j++)
+        if (v->fol_sym[j] == y) return &v->fol[j];
+    if (!make_new) return NULL;
+    if (v->nfol == KIDS) { /* the inline table is full: move it to a dense row */
+        int64_t row = new_row((void **)&t->fol_rows, &t->fol_used, &t->fol_cap, t->k, sizeof(uint32_t), 0);
+        if (row < 0) return NULL;
+        for (j = 0; j < KIDS; j++) t->fol_rows[row * t->k + v->fol_sym[j]] = v->fol[j];
+        v->nfol = DENSE;
+        v->fol[0] = (uint32_t)row;
+        return &t->fol_rows[row * t->k + y];
+    }
+    v->fol_sym[v->nfol] = y;
+    v->fol[v->nfol] = 0;
+    return &v->fol[v->nfol++];
+}
+
+/* Count y after the context of node; a new pair only if make_new. 1 if made. */
+static int trie_count(trie_t *t, int64_t node, uint8_t y, int make_new)
+{
+    node_t *v;
+    uint32_t *c;
     if (node < 0) return 0;
-    p = map_get(&t->count[depth], trie_key(node, y), make_new);
-    if (!p) {
+    v = node_of(t, node);
+    if (!(c = follower(t, v, y, make_new))) {
         if (make_new) t->failed = 1;
         return 0;
     }
-    p->v++;
-    if (p->v > t->best[node] || (p->v == t->best[node] && y > t->pred[node])) {
-        t->pred[node] = y;
-        t->best[node] = p->v;
+    ++*c;
+    if (*c > v->best || (*c == v->best && y > v->pred)) {
+        v->pred = y;
+        v->best = *c;
     }
-    return p->v == 1;
+    return *c == 1;
 }
 
 /* ---------------------------------------------------------------- 2. multi_mmc */
@@ -196,13 +212,21 @@ static int trie_count(trie_t *t, int64_t node, int depth, uint8_t y, int make_ne
 #define MMC_D 16
 #define MMC_MAX_ENTRIES 100000
 
+/* The binary paths know every context in advance (the data are all there), so they fetch
+ * the dictionary entries of the step PREFETCH_STEPS on while this one runs: the tables of
+ * the contexts longer than PREFETCH_FROM bits outgrow the L1 and L2 caches (16-bit
+ * contexts: 512 KB), and a fetch issued a few steps early hides most of its wait. Only
+ * the speed depends on these two numbers. */
+#define PREFETCH_STEPS 8
+#define PREFETCH_FROM 8
+
 /* Binary dictionaries: the (d+1)-bit context p has its two counts at dict[d][2p], dict[d][2p+1]. */
 static int mmc_binary(const uint8_t *s, int64_t n, int64_t *out)
 {
     uint32_t *dict[MMC_D] = {0}; /* counts fit: n < 2^32 (checked by the caller) */
     int64_t score[MMC_D] = {0}, elems[MMC_D] = {0};
     int64_t i, d, winner = 0, c = 0, run = 0, maxrun = 0;
-    uint32_t pat = 0;
+    uint32_t pat = 0, ahead;
     int rc = 0;
     for (d = 0; d < MMC_D; d++)
         if (!(dict[d] = calloc((size_t)1 << (d + 2), sizeof(uint32_t)))) rc = -1;
@@ -212,20 +236,18 @@ static int mmc_binary(const uint8_t *s, int64_t n, int64_t *out)
         dict[d][2 * (pat & ((1U << (d + 1)) - 1)) + s[d + 1]] = 1;
         elems[d] = 1;
     }
+    pat = ((uint32_t)s[0] << 1) | s[1]; /* step 2's context: s[i - 1] lowest, s[i - 1 - d] at bit d */
+    for (i = 2, ahead = pat; i < 2 + PREFETCH_STEPS && i < n; i++) ahead = ((ahead << 1) | s[i]) & 0xFFFF;
     for (i = 2; i < n; i++) {
         int found = 0;
         int64_t cur_winner = winner;
-        pat = 0;
-        for (d = 0; d < MMC_D && d <= i - 2; d++) { /* the lookups are independent: overlap them */
-            pat |= (uint32_t)s[i - d - 1] << d;
-            __builtin_prefetch(dict[d] + 2 * pat);
+        if (i + PREFETCH_STEPS < n) { /* the deep contexts of a step further on: the data are all known */
+            for (d = MMC_D - 1; d >= PREFETCH_FROM; d--) __builtin_prefetch(dict[d] + 2 * (ahead & ((2U << d) - 1)));
+            ahead = ((ahead << 1) | s[i + PREFETCH_STEPS]) & 0xFFFF;
         }
-        pat = 0;
         for (d = 0; d < MMC_D && d <= i - 2; d++) {
-            uint32_t *e;
+            uint32_t *e = dict[d] + 2 * (pat & ((2U << d) - 1));
             int pred = 2;
-            pat |= (uint32_t)s[i - d - 1] << d;
-            e = dict[d] + 2 * pat;
             if (d == 0 || found) {
                 pred = e[0] > e[1] ? 0 : 1;
                 found = e[pred] != 0;
@@ -251,6 +273,7 @@ static int mmc_binary(const uint8_t *s, int64_t n, int64_t *out)
                 elems[d]++;
             }
         }
+        pat = ((pat << 1) | s[i]) & 0xFFFF;
     }
     out[0] = c;
     out[1] = n - 2;
@@ -272,14 +295,14 @@ int oe_sp80090b_multi_mmc(const uint8_t *s, int64_t n, int32_t k, int64_t *out)
         if (n < MMC_D + 2) return 1; /* the binary path needs its start-up symbols */
         return n < INT32_MAX ? mmc_binary(s, n, out) : -1;
     }
-    if (trie_init(&t, (uint64_t)1 << 18) != 0) { /* 100,000 entries at half load */
+    if (trie_init(&t, k, 1 << 17) != 0) { /* an order holds 100,000 entries */
         trie_free(&t);
         return -1;
     }
     for (d = 0; d < MMC_D && d < n - 2; d++) { /* the contexts s[0..d], each followed by s[d+1] */
         int64_t node = trie_path(&t, s + d + 1, (int)d + 1);
-        if (node >= 0) t.in_dict[node] = 1;
-        trie_count(&t, node, (int)d + 1, s[d + 1], 1);
+        if (node >= 0) node_of(&t, node)->in_dict = 1;
+        trie_count(&t, node, s[d + 1], 1);
         entries[d] = 1;
     }
     for (i = 2; i < n && !t.failed; i++) {
@@ -288,13 +311,13 @@ int oe_sp80090b_multi_mmc(const uint8_t *s, int64_t n, int32_t k, int64_t *out)
         int64_t cur_winner = winner, cur = 0, node = -1;
         for (d = 0; d < MMC_D && i - 2 >= d; d++) {
             if (d == 0 || found) {
-                node = trie_child(&t, cur, s[i - d - 1], (int)d + 1, 0);
-                found = node >= 0 && t.in_dict[node];
+                node = trie_child(&t, cur, s[i - d - 1], 0);
+                found = node >= 0 && node_of(&t, node)->in_dict;
             } else {
                 node = -1;
             }
             if (found) {
-                if (t.pred[node] == s[i]) {
+                if (node_of(&t, node)->pred == s[i]) {
                     if (++score[d] >= score[winner]) winner = d;
                     if (d == cur_winner) {
                         c++;
@@ -303,11 +326,11 @@ int oe_sp80090b_multi_mmc(const uint8_t *s, int64_t n, int32_t k, int64_t *out)
                 } else if (d == cur_winner) {
                     run = 0;
                 }
-                entries[d] += trie_count(&t, node, (int)d + 1, s[i], entries[d] < MMC_MAX_ENTRIES);
+                entries[d] += trie_count(&t, node, s[i], entries[d] < MMC_MAX_ENTRIES);
             } else if (entries[d] < MMC_MAX_ENTRIES) {
-                node = cur >= 0 ? trie_child(&t, cur, s[i - d - 1], (int)d + 1, 1) : trie_path(&t, s + i, (int)d + 1);
-                if (node >= 0) t.in_dict[node] = 1;
-                trie_count(&t, node, (int)d + 1, s[i], 1);
+                node = cur >= 0 ? trie_child(&t, cur, s[i - d - 1], 1) : trie_path(&t, s + i, (int)d + 1);
+                if (node >= 0) node_of(&t, node)->in_dict = 1;
+                trie_count(&t, node, s[i], 1);
                 entries[d]++;
             }
             cur = node;
@@ -330,7 +353,7 @@ static int lz78y_binary(const uint8_t *s, int64_t n, int64_t *out)
 {
     uint32_t *dict[LZ_B] = {0}; /* counts fit: n < 2^32 (checked by the caller) */
     int64_t i, j, elems = 0, c = 0, run = 0, maxrun = 0;
-    uint32_t pat = 0;
+    uint32_t pat = 0, ahead;
     int rc = 0;
     for (j = 0; j < LZ_B; j++)
         if (!(dict[j] = calloc((size_t)1 << (j + 2), sizeof(uint32_t)))) rc = -1;
@@ -340,12 +363,16 @@ static int lz78y_binary(const uint8_t *s, int64_t n, int64_t *out)
         dict[j][2 * pat + s[LZ_B]] = 1;
         elems++;
     }
+    for (j = 0, pat = 0; j < LZ_B; j++) pat = (pat << 1) | s[j + 1]; /* step LZ_B + 1's context */
+    ahead = pat;
+    for (j = LZ_B + 1; j < LZ_B + 1 + PREFETCH_STEPS && j < n; j++) ahead = ((ahead << 1) | s[j]) & 0xFFFF;
     for (i = LZ_B + 1; i < n; i++) {
         int have = 0, pred = 2;
         uint32_t maxcount = 0;
-        pat = 0;
-        for (j = 0; j < LZ_B; j++) pat = (pat << 1) | s[i - LZ_B + j];
-        for (j = LZ_B; j > 0; j--) __builtin_prefetch(dict[j - 1] + 2 * (pat & ((1U << j) - 1)));
+        if (i + PREFETCH_STEPS < n) { /* the deep contexts of a step further on: the data are all known */
+            for (j = LZ_B; j > PREFETCH_FROM; j--) __builtin_prefetch(dict[j - 1] + 2 * (ahead & ((1U << j) - 1)));
+            ahead = ((ahead << 1) | s[i + PREFETCH_STEPS]) & 0xFFFF;
+        }
         for (j = LZ_B; j > 0; j--) {
             uint32_t *e = dict[j - 1] + 2 * (pat & ((1U << j) - 1));
             int round = e[0] > e[1] ? 0 : 1;
@@ -367,6 +394,7 @@ static int lz78y_binary(const uint8_t *s, int64_t n, int64_t *out)
         } else {
             run = 0;
         }
+        pat = ((pat << 1) | s[i]) & 0xFFFF;
     }
     out[0] = c;
     out[1] = n - LZ_B - 1;
@@ -384,14 +412,14 @@ int oe_sp80090b_lz78y(const uint8_t *s, int64_t n, int32_t k, int64_t *out)
     int rc = 0;
     if (n < LZ_B + 2) return 1;
     if (k == 2) return n < INT32_MAX ? lz78y_binary(s, n, out) : -1;
-    if (trie_init(&t, 1024) != 0) {
+    if (trie_init(&t, k, 1 << 13) != 0) { /* 65,536 entries over 16 lengths */
         trie_free(&t);
         return -1;
     }
     for (j = 1; j <= LZ_B; j++) { /* the contexts ending at s[15], each followed by s[16] */
         int64_t p = trie_path(&t, s + LZ_B, (int)j);
-        if (p >= 0) t.in_dict[p] = 1;
-        trie_count(&t, p, (int)j, s[LZ_B], 1);
+        if (p >= 0) node_of(&t, p)->in_dict = 1;
+        trie_count(&t, p, s[LZ_B], 1);
         size++;
     }
     for (i = LZ_B + 1; i < n && !t.failed; i++) {
@@ -400,23 +428,23 @@ int oe_sp80090b_lz78y(const uint8_t *s, int64_t n, int32_t k, int64_t *out)
         int64_t maxcount = 0;
         /* node[j]: the context of the j symbols before s[i], if it is in the dictionary */
         node[0] = 0;
-        for (j = 1; j <= LZ_B && node[j - 1] >= 0; j++) node[j] = trie_child(&t, node[j - 1], s[i - j], (int)j, 0);
+        for (j = 1; j <= LZ_B && node[j - 1] >= 0; j++) node[j] = trie_child(&t, node[j - 1], s[i - j], 0);
         for (; j <= LZ_B; j++) node[j] = -1;
         for (j = 1; j <= LZ_B; j++) { /* the longest context holding the highest count predicts */
-            if (node[j] < 0 || !t.in_dict[node[j]]) continue;
-            if (t.best[node[j]] >= maxcount) {
-                maxcount = t.best[node[j]];
-                pred = t.pred[node[j]];
+            if (node[j] < 0 || !node_of(&t, node[j])->in_dict) continue;
+            if (node_of(&t, node[j])->best >= maxcount) {
+                maxcount = node_of(&t, node[j])->best;
+                pred = node_of(&t, node[j])->pred;
                 have = 1;
             }
         }
         for (j = LZ_B; j > 0; j--) { /* longest first: new contexts stop at the size cap */
-            if (node[j] >= 0 && t.in_dict[node[j]]) {
-                trie_count(&t, node[j], (int)j, s[i], 1);
+            if (node[j] >= 0 && node_of(&t, node[j])->in_dict) {
+                trie_count(&t, node[j], s[i], 1);
             } else if (size < LZ_MAX_DICT) {
                 int64_t p = trie_path(&t, s + i, (int)j);
-                if (p >= 0) t.in_dict[p] = 1;
-                trie_count(&t, p, (int)j, s[i], 1);
+                if (p >= 0) node_of(&t, p)->in_dict = 1;
+                trie_count(&t, p, s[i], 1);
                 size++;
             }
         }

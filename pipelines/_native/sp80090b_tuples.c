@@ -1,12 +1,15 @@
-/* SP 800-90B 6.3.5 t-tuple and 6.3.6 LRS: the tuple counts, from a suffix array.
+/* SP 800-90B 6.3.5 t-tuple and 6.3.6 LRS: the tuple counts, from the LCP array.
  *
  * q[w] (most occurrences of any w-tuple) and pairs[w] (sum of C(count, 2) over w-tuples)
- * for every w at once: the suffix array (SA-IS, Nong, Zhang and Chan 2009) and its LCP
- * array (Kasai et al. 2001) in O(n), then one bottom-up walk of the LCP-interval tree, in
- * which each interval is a group of equal w-tuples for a range of w. ea_non_iid gets the
- * same tables from libdivsufsort and Kaufer's algorithm. Nothing here credits entropy.
+ * for every w at once: the LCP array of the suffixes in suffix order, then one bottom-up
+ * walk of the LCP-interval tree, in which each interval is a group of equal w-tuples for a
+ * range of w. The LCP array comes from the packed-key sort (sp80090b_suffixes.c), or, when
+ * the data repeat too much for it, from the suffix array (SA-IS, Nong, Zhang and Chan 2009)
+ * and Kasai et al. (2001), both O(n). ea_non_iid gets the same tables from libdivsufsort
+ * and Kaufer's algorithm. Nothing here credits entropy.
  */
 #include "sp80090b.h"
+#include "_sp80090b_suffixes.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -125,22 +128,25 @@ static void report(int64_t len, int64_t parent, int64_t count, int64_t cap, int6
     if (len + 1 <= cap) pdiff[len + 1] -= (int64_t)c2;
 }
 
-int64_t oe_sp80090b_repeats(const uint8_t *s, int64_t n, int32_t k, int64_t cap, int64_t *q, uint64_t *pairs)
+/* The LCP array of s by SA-IS and Kasai (same contract as oe_sp80090b_lcp_by_keys), for
+ * the inputs that repeat too much for the key sort: linear in n whatever the data. */
+static int lcp_by_sais(const uint8_t *s, int64_t n, int32_t k, int32_t **lcp_out)
 {
     int32_t *t, *sa, *rank, *lcp, i, j, h;
-    int32_t *stack_len, *stack_lb;
-    int64_t *pdiff, top = 0, depth = 1024, v = 0, w;
-    if (n < 2 || n > INT32_MAX - 2 || cap < 1) return -1;
+    *lcp_out = NULL;
     t = malloc(sizeof(int32_t) * (size_t)(n + 1));
     sa = malloc(sizeof(int32_t) * (size_t)(n + 1));
-    if (!t || !sa) goto fail_sa;
-    for (i = 0; i < n; i++) t[i] = (int32_t)s[i] + 1; /* shift up to make room for the sentinel 0 */
+    if (!t || !sa) goto fail;
+    for (i = 0; i < n; i++) {
+        t[i] = (int32_t)s[i] + 1; /* shift up to make room for the sentinel 0 */
+        if (t[i] > k) k = t[i];   /* a symbol past k - 1 widens the alphabet, never overflows it */
+    }
     t[n] = 0;
-    if (sais(t, sa, (int32_t)n + 1, k + 1) != 0) goto fail_sa;
+    if (sais(t, sa, (int32_t)n + 1, k + 1) != 0) goto fail;
     /* sa[0] is the sentinel; sa + 1 is the suffix array of s. t is reused as the rank array. */
     rank = t;
     lcp = malloc(sizeof(int32_t) * (size_t)(n + 1));
-    if (!lcp) goto fail_sa;
+    if (!lcp) goto fail;
     memmove(sa, sa + 1, sizeof(int32_t) * (size_t)n);
     for (i = 0; i < n; i++) rank[sa[i]] = i;
     lcp[0] = 0;
@@ -156,7 +162,24 @@ int64_t oe_sp80090b_repeats(const uint8_t *s, int64_t n, int32_t k, int64_t cap,
     }
     lcp[n] = 0;
     free(sa);
-    sa = NULL;
+    free(t);
+    *lcp_out = lcp;
+    return 0;
+fail:
+    free(t);
+    free(sa);
+    return -1;
+}
+
+int64_t oe_sp80090b_repeats(const uint8_t *s, int64_t n, int32_t k, int64_t cap, int64_t *q, uint64_t *pairs)
+{
+    int32_t *lcp, *stack_len, *stack_lb, i;
+    int64_t *pdiff, top = 0, depth = 1024, v = 0, w;
+    int rc;
+    if (n < 2 || n > INT32_MAX - 2 || cap < 1) return -1;
+    rc = oe_sp80090b_lcp_by_keys(s, n, &lcp);
+    if (rc == 1) rc = lcp_by_sais(s, n, k, &lcp);
+    if (rc != 0) return -1;
 
     stack_len = malloc(sizeof(int32_t) * (size_t)depth);
     stack_lb = malloc(sizeof(int32_t) * (size_t)depth);
@@ -166,7 +189,6 @@ int64_t oe_sp80090b_repeats(const uint8_t *s, int64_t n, int32_t k, int64_t cap,
         free(stack_lb);
         free(pdiff);
         free(lcp);
-        free(t);
         return -1;
     }
     for (w = 0; w <= cap; w++) q[w] = 0;
@@ -191,7 +213,6 @@ int64_t oe_sp80090b_repeats(const uint8_t *s, int64_t n, int32_t k, int64_t cap,
                     free(stack_lb);
                     free(pdiff);
                     free(lcp);
-                    free(t);
                     return -1;
                 }
                 stack_lb = nb;
@@ -217,12 +238,6 @@ int64_t oe_sp80090b_repeats(const uint8_t *s, int64_t n, int32_t k, int64_t cap,
     free(stack_lb);
     free(pdiff);
     free(lcp);
-    free(t);
     return v;
-
-fail_sa:
-    free(t);
-    free(sa);
-    return -1;
 }
 

@@ -13,8 +13,9 @@ Policy (ea_non_iid -i, the default):
   the bitstring pass); min_entropy = min(H_original, bits_per_symbol x H_bitstring).
   Estimators that do not apply (h None) are left out of the minima.
 
-The estimators run on a thread pool: the native loops release the GIL. Nothing here
-credits entropy; a caller that does should take ``min_entropy`` as the upper limit.
+The estimators of both passes run on one thread pool, the longest jobs first (``_COST_NS``):
+the native loops release the GIL. Nothing here credits entropy; a caller that does should
+take ``min_entropy`` as the upper limit.
 """
 
 from __future__ import annotations
@@ -44,23 +45,41 @@ def _tuple_pair(symbols: np.ndarray, k: int) -> list[Estimate]:
     return [tuples.t_tuple(symbols, k, counts), tuples.lrs(symbols, k, counts)]
 
 
-def _jobs(symbols: np.ndarray, k: int) -> list:
-    """Callables returning lists of estimates for one pass, slowest first."""
+#: Rough cost of each job in ns per symbol, (binary path, other path), measured with
+#: benchmarks/estimators.py --per-estimator; they only decide the order the thread pool
+#: takes the jobs in (longest first, so neither core idles at the end), never a figure.
+_COST_NS = {
+    "tuples": (110, 100), "multi_mmc": (90, 640), "lz78y": (60, 200), "lag": (22, 70),
+    "multi_mcw": (21, 70), "compression": (25, 0), "markov": (8, 0), "collision": (2, 0),
+    "most_common_value": (5, 5),
+}
+
+
+def _named_jobs(symbols: np.ndarray, k: int) -> list[tuple[str, object]]:
     jobs = [
-        lambda: _tuple_pair(symbols, k),
-        lambda: [predictors.multi_mmc(symbols, k)],
-        lambda: [predictors.lz78y(symbols, k)],
-        lambda: [predictors.lag(symbols, k)],
-        lambda: [predictors.multi_mcw(symbols, k)],
+        ("tuples", lambda: _tuple_pair(symbols, k)),
+        ("multi_mmc", lambda: [predictors.multi_mmc(symbols, k)]),
+        ("lz78y", lambda: [predictors.lz78y(symbols, k)]),
+        ("lag", lambda: [predictors.lag(symbols, k)]),
+        ("multi_mcw", lambda: [predictors.multi_mcw(symbols, k)]),
     ]
     if k == 2:
         jobs += [
-            lambda: [_compression.compression(symbols)],
-            lambda: [statistics.markov(symbols)],
-            lambda: [statistics.collision(symbols)],
+            ("compression", lambda: [_compression.compression(symbols)]),
+            ("markov", lambda: [statistics.markov(symbols)]),
+            ("collision", lambda: [statistics.collision(symbols)]),
         ]
-    jobs.append(lambda: [statistics.most_common_value(symbols, k)])
+    jobs.append(("most_common_value", lambda: [statistics.most_common_value(symbols, k)]))
     return jobs
+
+
+def _jobs(symbols: np.ndarray, k: int) -> list:
+    """Callables returning lists of estimates for one pass, slowest first (typically)."""
+    return [job for _, job in _named_jobs(symbols, k)]
+
+
+def _cost(name: str, symbols: np.ndarray, k: int) -> float:
+    return len(symbols) * _COST_NS[name][0 if k == 2 else 1]
 
 
 def _minimum(estimates: dict[str, Estimate], ceiling: float) -> float:
@@ -78,20 +97,24 @@ def assess(samples, bits_per_symbol: int, *, truncate_bitstring: bool = False, w
     symbols, k = translate(data)
     if k <= 1:
         return Assessment(bits_per_symbol, k, len(data), {}, {}, 0.0, None, 0.0)
-    job_lists = [_jobs(symbols, k)]
+    passes = [(symbols, k)]
     bits = None
     if k > 2:
         bits = to_bits(data, bits_per_symbol)
         if truncate_bitstring:
             bits = bits[:TRUNCATED_BITS]
-        job_lists.insert(0, _jobs(bits, 2))
+        passes.append((bits, 2))
+    queue = [(_cost(name, seq, kk), index, job) for index, (seq, kk) in enumerate(passes) for name, job in _named_jobs(seq, kk)]
+    queue.sort(key=lambda item: -item[0])  # stable: equal costs keep their order
     if workers is None:
         workers = min(4, os.cpu_count() or 1)
+    results: list[list[Estimate]] = [[] for _ in passes]
     with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
-        futures = [[pool.submit(job) for job in jobs] for jobs in job_lists]
-        results = [[e for f in fs for e in f.result()] for fs in futures]
-    original = _ordered(results[-1])
-    bitstring = _ordered(results[0]) if bits is not None else {}
+        futures = [(index, pool.submit(job)) for _, index, job in queue]
+        for index, future in futures:
+            results[index].extend(future.result())
+    original = _ordered(results[0])
+    bitstring = _ordered(results[1]) if bits is not None else {}
     h_original = _minimum(original, float(bits_per_symbol))
     h_bitstring = _minimum(bitstring, 1.0) if bits is not None else None
     final = h_original if h_bitstring is None else min(h_original, bits_per_symbol * h_bitstring)

@@ -63,8 +63,10 @@ def compression(bits: np.ndarray) -> Estimate:
     d = DICTIONARY_BLOCKS
     if n == 0 or int(bits.max()) > 1 or num_blocks <= d:
         return Estimate("Compression", None)
-    weights = 1 << np.arange(BLOCK_BITS - 1, -1, -1)
-    blocks = bits[: num_blocks * BLOCK_BITS].reshape(num_blocks, BLOCK_BITS).astype(np.int64) @ weights
+    grid = np.asarray(bits[: num_blocks * BLOCK_BITS], dtype=np.uint8).reshape(num_blocks, BLOCK_BITS)
+    blocks = np.zeros(num_blocks, dtype=np.uint8)
+    for column in range(BLOCK_BITS):  # most significant first; uint8 keeps the sort a radix sort
+        blocks = (blocks << 1) | grid[:, column]
     order = np.argsort(blocks, kind="stable")
     prev = np.full(num_blocks, -1, dtype=np.int64)
     same = blocks[order[1:]] == blocks[order[:-1]]

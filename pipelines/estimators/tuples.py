@@ -2,8 +2,9 @@
 
 Both read two tables over tuple lengths w = 1..v, v the length of the longest repeated
 substring: q[w], the most occurrences of any w-tuple (overlapping), and pairs[w], the sum
-over distinct w-tuples of C(count, 2). The native core gets them from a suffix array and
-its LCP array in O(n); ``repeat_counts_py`` refines tuple groups one length at a time.
+over distinct w-tuples of C(count, 2). The native core gets them from the LCP array of the
+suffixes in suffix order (a radix sort of packed keys; SA-IS for very repetitive data);
+``repeat_counts_py`` refines tuple groups one length at a time.
 
 t-tuple: u = the first w with q[w] < 35 (6.3.5 step 1: "at least 35 times"); over
 w < u, P_max = max (q[w] / (n - w + 1))^(1/w); p_u its 99% bound (bounds.upper_bound).
