@@ -9,6 +9,7 @@ import stat
 import threading
 import time
 
+import pipe_reading
 import pytest
 
 from openentropy.engine.loader import load_profile_text
@@ -23,19 +24,7 @@ def open_reader(path) -> int:
 
 
 def read_exactly(fd: int, n: int) -> bytes:
-    """``n`` bytes from a non-blocking pipe, waiting for them (bounded)."""
-    deadline = time.monotonic() + WAIT_S
-    data = bytearray()
-    while len(data) < n:
-        assert time.monotonic() < deadline, f"only {len(data)} of {n} bytes came"
-        try:
-            chunk = os.read(fd, n - len(data))
-        except BlockingIOError:
-            chunk = b""
-        if not chunk:  # nothing yet, or no writer yet
-            time.sleep(0.01)
-        data += chunk
-    return bytes(data)
+    return pipe_reading.read_exactly(fd, n, WAIT_S)
 
 
 def in_thread(function, *args) -> threading.Thread:

@@ -12,6 +12,7 @@ import sys
 import time
 
 from click.testing import CliRunner
+from pipe_reading import read_exactly
 
 from openentropy.shell.cli import oe as oe_group
 
@@ -32,18 +33,7 @@ def read_from(path, n: int) -> bytes:
     """Connect as a reader, take ``n`` bytes, leave."""
     fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
     try:
-        data = bytearray()
-        deadline = time.monotonic() + WAIT_S
-        while len(data) < n:
-            assert time.monotonic() < deadline, f"only {len(data)} of {n} bytes came"
-            try:
-                chunk = os.read(fd, n - len(data))
-            except BlockingIOError:
-                chunk = b""
-            if not chunk:
-                time.sleep(0.01)
-            data += chunk
-        return bytes(data)
+        return read_exactly(fd, n, WAIT_S)
     finally:
         os.close(fd)
 
