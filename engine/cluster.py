@@ -26,6 +26,10 @@ openentropy's code on its own noise and reports honestly; a worker is as trusted
 client itself, so the link should be TLS with client certificates (``tls://`` addresses and
 dask's ``distributed.comm.tls`` settings, see the README).
 
+A worker's claimed credit is also held to the credit policy's bound for the samples the
+client asked for (``credit_bound``: min(H, cap) x samples), and the pool caps every input
+at 8 bits a byte: a lying worker can spoil its own credit, not exceed these.
+
 Never credited twice: a report is accepted once per (worker incarnation, source,
 sequence): a late task's result is never read (its future is cancelled and dropped), and
 a replayed or duplicated report with a sequence already seen is refused (``accept``).
@@ -33,12 +37,13 @@ a replayed or duplicated report with a sequence already seen is refused (``accep
 
 from __future__ import annotations
 
+import math
 import socket
 import threading
 import time
 import uuid
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from openentropy.errors import ClusterError
@@ -67,6 +72,14 @@ class RemoteHealth:
     failures: int
     last_failure: str
     h: float
+
+
+def credit_bound(spec: SourceSpec) -> float:
+    """The most credit a worker's report may carry for ``spec``: the credit policy's
+    ``min(H, cap)`` per raw sample, for the samples the client asked for. A worker that
+    claims more (a bug, or a lie) is held to it here, whatever its own figures say."""
+    cap = spec.health.credit_cap if spec.health.credit_cap is not None else math.inf
+    return min(spec.health_min_entropy(), cap) * spec.samples
 
 
 def remote_name(source: str, worker_label: str) -> str:
@@ -273,7 +286,11 @@ class ClusterRounds:
         self._seen[key] = source.sequence
         self.health[name] = RemoteHealth(name, source.health, source.health_failures,
                                          source.last_health_failure, source.h)
-        fed = feed_pool(self.pool, outcome_of(source), source.data, source.health, name=name)
+        outcome = outcome_of(source)
+        bound = credit_bound(spec)
+        if outcome.credit_bits > bound:  # more than the policy allows the samples we asked for
+            outcome = replace(outcome, credit_bits=bound)
+        fed = feed_pool(self.pool, outcome, source.data, source.health, name=name)
         if fed.ok:
             self._mixed[name] = source.data
         return fed

@@ -245,7 +245,7 @@ def test_a_cluster_without_workers_is_a_clear_error():
         _rounds(client=_OneWorkerClient(workers=()), timeout="500ms")
 
 
-def _report(sequence: int, incarnation: str = "a" * 16, credit: float = 800.0) -> WorkerReport:
+def _report(sequence: int, incarnation: str = "a" * 16, credit: float = 150.0) -> WorkerReport:
     source = RemoteSource("clock_jitter", sequence, Status.OK, bytes(range(200)), credit, 2048, 0.01,
                           health="healthy", h=1.0)
     return WorkerReport("box:1", incarnation, 0, (source,))
@@ -256,13 +256,23 @@ def test_a_report_is_credited_once_and_a_replay_is_refused():
     report = _report(1)
     first = rounds.accept(report, report.sources[0])
     replay = rounds.accept(report, report.sources[0])
-    assert first.credited_bits == 800.0 and first.bytes == 200
+    assert first.credited_bits == 150.0 and first.bytes == 200
     assert replay.status is Status.FAILED and replay.credited_bits == 0 and "already accepted" in replay.error
     older = _report(1)  # the same sequence again, as a forged copy would carry
     assert rounds.accept(older, older.sources[0]).credited_bits == 0
-    assert rounds.pool.ledger().credited_in == 800.0
+    assert rounds.pool.ledger().credited_in == 150.0
     restarted = _report(1, incarnation="b" * 16)  # a new worker process: its own sequence
-    assert rounds.accept(restarted, restarted.sources[0]).credited_bits == 800.0
+    assert rounds.accept(restarted, restarted.sources[0]).credited_bits == 150.0
+
+
+def test_a_worker_claiming_more_credit_than_the_policy_allows_is_held_to_it():
+    rounds = _rounds()
+    spec = rounds.profile.sources[0]  # clock_jitter, 2048 samples asked for
+    liar = _report(1, credit=1e9)
+    fed = rounds.accept(liar, liar.sources[0])
+    bound = spec.source_class.declared_min_entropy * spec.samples
+    assert fed.credited_bits == pytest.approx(min(bound, 8 * 200))
+    assert rounds.pool.ledger().credited_in == pytest.approx(min(bound, 8 * 200))
 
 
 def test_local_placement_spreads_sources_in_turn_and_rehomes_when_a_worker_leaves():
