@@ -70,6 +70,7 @@ def test_record_restarts_loads_back_as_the_matrix(tmp_path, mode, restarts):
         session.raw(PROBE)
     listed = json.loads(oe_cli("sessions", str(out), "--json").output)
     assert [(s["kind"], s["restarts"]) for s in listed] == [("restarts", restarts)]
+    assert f"{restarts} restarts" in oe_cli("sessions", str(out)).output
 
 
 def test_samples_per_restart_and_chunks_of_rows(tmp_path):
