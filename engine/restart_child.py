@@ -19,6 +19,10 @@ length), then the payload: the row's bytes when ok, else the reason (UTF-8). The
 waits at most TIMEOUT_S for each child, then SIGKILLs it and reports "timed out". It
 stops when its parent goes away (a new parent pid, or a broken pipe).
 
+The zygote runs no thread (importing the engine starts none:
+``grep Threads /proc/<zygote>/status`` says 1 here), so forking it is safe; each child may start
+threads of its own (the collector runs the source in one).
+
 Only file descriptors carry data: the zygote keeps its stdout for frames and points
 fd 1 at stderr, so a stray print from a source cannot corrupt a frame; children leave
 with ``os._exit`` (no inherited buffers flushed twice, no atexit hooks of the zygote).
@@ -135,7 +139,10 @@ def serve(name: str, per_restart: int, restarts: int, timeout_s: float, params: 
     for index in range(restarts):
         if os.getppid() != parent:
             return
-        pid, ok, payload = fork_restart(name, per_restart, params, timeout_s)
+        try:
+            pid, ok, payload = fork_restart(name, per_restart, params, timeout_s)
+        except OSError as error:  # no fork (EAGAIN, ENOMEM) or no pipe: this restart fails, said so
+            pid, ok, payload = 0, False, f"cannot fork a child: {error.strerror or error}".encode()
         try:
             _write_all(out, FRAME.pack(index, pid, int(ok), len(payload)) + payload)
         except BrokenPipeError:
