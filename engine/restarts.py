@@ -2,6 +2,7 @@
 
     collect_restarts(name, restarts, params, mode="fork")   yields one Restart per restart
     restart_matrix(...)                                      the rows as a (restarts, per_restart) uint8 array
+    record_restarts(name, restarts, root, ...)               the rows into a session (``oe record --restarts``)
 
 3.1.4.1 wants 1,000 restarts of 1,000 samples (``RESTARTS`` x ``RESTART_SAMPLES``). One
 restart (restart_child.py ``collect_row``) builds the source from nothing, collects, runs
