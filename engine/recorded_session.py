@@ -8,6 +8,8 @@
     session.per_round("clock_jitter")     {raw_count, conditioned_count, credited_bits, status}
     session.rounds                  {round, time_ns, duration_s, bytes_out}: one entry per round
     session.index                   one dict per chunk (file, rounds, times, counts per source)
+    session.kind                    "rounds" (a recorded run) or "restarts" (``oe record --restarts``)
+    session.restarts("clock_jitter")      a restart session's matrix: uint8 (restarts, per_restart)
 
 What it trusts: only the chunk files with a final name (``chunks/NNNNNN.npz``), each
 complete by construction (written under a dot-name, fsynced, renamed). It never needs
@@ -29,6 +31,7 @@ from openentropy.errors import OpenEntropyError
 from openentropy.suggest import did_you_mean
 
 from openentropy.pipelines.recording import CHUNKS, INDEX, META
+from openentropy.pipelines.restart_recording import KIND as RESTARTS_KIND, ROWS_KEY
 
 ROUND_FIELDS = ("round", "time_ns", "duration_s", "bytes_out")
 PER_ROUND_FIELDS = ("raw_count", "conditioned_count", "credited_bits", "status")
@@ -94,12 +97,41 @@ class RecordedSession:
         return str(dtype)
 
     @cached_property
+    def kind(self) -> str:
+        """The session's kind: "restarts" for a restart matrix (pipelines/restart_recording.py), else "rounds"."""
+        if self.meta.get("kind") == RESTARTS_KIND:
+            return RESTARTS_KIND
+        if not self.meta and self._chunks:
+            with np.load(self._chunks[0], allow_pickle=False) as archive:
+                if any(key.endswith("/" + ROWS_KEY) for key in archive.files):
+                    return RESTARTS_KIND
+        return "rounds"
+
+    @cached_property
     def sources(self) -> list[str]:
         names = list(self.meta.get("sources") or [])
+        suffix = "/" + ROWS_KEY if self.kind == RESTARTS_KIND else "/raw"
         if not names and self._chunks:
             with np.load(self._chunks[0], allow_pickle=False) as archive:
-                names = [key[: -len("/raw")] for key in archive.files if key.endswith("/raw")]
+                names = [key[: -len(suffix)] for key in archive.files if key.endswith(suffix)]
         return names
+
+    def restarts(self, name: str | None = None) -> np.ndarray:
+        """A restart session's matrix: row i is restart i's samples, uint8 ``(rows, per_restart)``,
+        every complete chunk's rows in order. ``name`` may be left out (one source)."""
+        if self.kind != RESTARTS_KIND:
+            raise SessionError(f"session {self.path.name} records rounds, not restarts ('oe record --restarts' makes those)")
+        name = self.sources[0] if name is None and self.sources else name
+        self._check(name)
+        parts = [part for path in self._chunks for part in self._read(path, [f"{name}/{ROWS_KEY}"]).values()]
+        if parts:
+            return np.concatenate(parts)
+        return np.empty((0, int(self.meta.get("per_restart") or 0)), np.uint8)
+
+    def _rounds_only(self, what: str) -> None:
+        if self.kind == RESTARTS_KIND:
+            raise SessionError(f"session {self.path.name} is a restart matrix: it has no {what} "
+                               f"(session.restarts(name) gives its rows)")
 
     def _check(self, name: str) -> None:
         if name not in self.sources:
@@ -113,29 +145,36 @@ class RecordedSession:
 
     def raw(self, name: str) -> np.ndarray:
         """Every raw sample of ``name``, in the source's dtype, in round order."""
+        self._rounds_only("rounds of raw samples")
         self._check(name)
         return self._concatenated(f"{name}/raw", np.uint8)
 
     def conditioned(self, name: str) -> np.ndarray:
         """Every byte of ``name`` mixed into the pool (uint8), in round order."""
+        self._rounds_only("mixed bytes")
         self._check(name)
         return self._concatenated(f"{name}/conditioned", np.uint8)
 
     def per_round(self, name: str) -> dict[str, np.ndarray]:
         """``name``'s raw_count, conditioned_count, credited_bits and status, one per round."""
+        self._rounds_only("rounds")
         self._check(name)
         return {field: self._concatenated(f"{name}/{field}", np.int64) for field in PER_ROUND_FIELDS}
 
     @property
     def rounds(self) -> dict[str, np.ndarray]:
         """round, time_ns (Unix ns at the round's end), duration_s, bytes_out: one per round."""
+        self._rounds_only("rounds")
         return {field: self._concatenated(field, np.int64) for field in ROUND_FIELDS}
 
     @property
     def index(self) -> list[dict]:
         """One entry per complete chunk, computed from the chunk itself (so a chunk the
         index file misses is listed too): chunk, first_round, last_round, rounds,
-        start_ns, end_ns and per source raw / raw_dtype / conditioned counts."""
+        start_ns, end_ns and per source raw / raw_dtype / conditioned counts. A restart
+        session's entries: chunk, first_restart, last_restart, restarts, start_ns, end_ns."""
+        if self.kind == RESTARTS_KIND:
+            return [self._restart_entry(path) for path in self._chunks]
         entries = []
         for path in self._chunks:
             counts = [f"{s}/{field}" for s in self.sources for field in ("raw_count", "conditioned_count")]
@@ -150,6 +189,12 @@ class RecordedSession:
             })
         return entries
 
+    def _restart_entry(self, path: Path) -> dict:
+        arrays = self._read(path, ["restart", "time_ns"])
+        restarts, times = arrays["restart"], arrays["time_ns"]
+        return {"chunk": path.name, "first_restart": int(restarts[0]), "last_restart": int(restarts[-1]),
+                "restarts": int(len(restarts)), "start_ns": int(times[0]), "end_ns": int(times[-1])}
+
     @property
     def chunks(self) -> list[Path]:
         return list(self._chunks)
@@ -162,7 +207,8 @@ class RecordedSession:
 def load_session(path: str | Path) -> RecordedSession:
     """A recorded session (``oe record``, the monitor's ``r``, the shell's ``record``) as
     numpy arrays: ``.meta``, ``.sources``, ``.raw(name)``, ``.conditioned(name)``,
-    ``.per_round(name)``, ``.rounds``, ``.index``. Reads only complete chunks, so a
+    ``.per_round(name)``, ``.rounds``, ``.index``; a restart session (``oe record
+    --restarts``): ``.restarts(name)``, the matrix. Reads only complete chunks, so a
     session cut short by a crash loads up to its last complete chunk."""
     return RecordedSession(path)
 
@@ -181,6 +227,7 @@ def summarize(folder: Path) -> dict:
         "id": folder.name, "path": str(folder), "started": meta.get("started"),
         "duration_s": (end - started) / 1e9 if started and end else None, "ended": bool(ended),
         "sources": meta.get("sources") or [], "rounds": sum(int(e.get("rounds", 0)) for e in index),
+        "kind": meta.get("kind") or "rounds", "restarts": sum(int(e.get("restarts", 0)) for e in index),
         "chunks": len(chunks), "bytes": sum(p.stat().st_size for p in chunks),
         "tags": meta.get("tags") or {}, "note": meta.get("note") or "",
     }

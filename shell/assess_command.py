@@ -9,8 +9,11 @@ What runs (``pipelines.estimators``): the IID track (section 5: permutation test
 ten estimators) when the IID tests reject the data, as SP 800-90B requires, or always
 with ``--non-iid`` (a dossier then shows both). The claim is the IID figure when
 the data pass as IID, else the non-IID one (``dossier._claim``). ``--restart FILE`` adds
-the restart test (3.1.4) on a 1000 x 1000 restart matrix, with H_I from ``--h-initial``
+the restart test (3.1.4) on a 1000 x 1000 restart matrix (a raw file, restart after
+restart, or a session folder ``oe record --restarts`` wrote), with H_I from ``--h-initial``
 or else the claim; given alone (no --source/--file) it runs the restart test only.
+``--source NAME --restarts N`` collects the matrix first (engine/restarts.py; ``--restart-mode``
+fork or exec says how each restart is made, and what each resets).
 ``--report PATH`` writes the dossier (``--format`` markdown, json, html) to PATH.md/...
 """
 
@@ -29,24 +32,9 @@ DEFAULT_MAX_BYTES = 1_000_000
 #: The estimators need at least this many samples.
 MIN_SAMPLES = 1000
 
-#: 3.1.4.1: restart data are 1,000 restarts of 1,000 samples.
-RESTART_SAMPLES = 1000
-#: Raw samples to collect per restart, as a multiple of the samples kept: a source's
-#: extraction stages (delta, lsb, von Neumann...) may turn many raw samples into one byte.
-RAW_PER_SAMPLE = 16
-
-#: What one restart runs: a fresh interpreter, the source built anew (no state, no warm
-#: caches of this process), RESTART_SAMPLES extracted bytes to stdout.
-_RESTART_CHILD = (
-    "import sys\n"
-    "from openentropy.engine.measure import collect_extracted\n"
-    "from openentropy.shell.params import parse_params\n"
-    "name, keep, raw = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])\n"
-    "outcome, data, _ = collect_extracted(name, raw, deadline_s=30.0, params=parse_params(tuple(sys.argv[4:])))\n"
-    "if outcome.status.value != 'ok' or len(data) < keep:\n"
-    "    sys.exit(f'{name}: {outcome.status.value}, {len(data)} of {keep} samples: {outcome.error}')\n"
-    "sys.stdout.buffer.write(bytes(data[:keep]))\n"
-)
+#: engine/restarts.py's constants, repeated here so the options' help needs no import
+#: of the engine at start-up; tests/shell check they agree.
+RESTARTS, RESTART_SAMPLES, MODES, TIMEOUT_S = 1000, 1000, ("fork", "exec"), 120.0
 
 #: Dossier formats for --report, and the suffix each file gets.
 REPORT_FORMATS = ("markdown", "json", "html")
@@ -99,12 +87,18 @@ def load_symbols(source: str | None, file: str | None, samples: int, params: tup
 @click.option("--seed", type=int, default=None, help="Seed of the permutation test's shuffles (default: fixed, printed).")
 @click.option("--shuffles", type=click.IntRange(min=1), default=10_000, show_default=True,
               help="At most this many permutation-test shuffles (SP 800-90B 5.1: 10,000).")
-@click.option("--restart", "restart_file", type=click.Path(dir_okay=False),
-              help="Restart data: 1,000 restarts x 1,000 samples, one per byte, restart after restart.")
+@click.option("--restart", "restart_file", type=click.Path(exists=False),
+              help="Restart data: 1,000 restarts x 1,000 samples: a file (one sample per byte, restart after "
+                   "restart) or a session folder from 'oe record --restarts'.")
 @click.option("--h-initial", type=float, help="H_I for the restart test (default: the assessment's claim).")
 @click.option("--restarts", type=click.IntRange(min=1), default=None,
               help="With --source: restart it this many times (a new process each), 1,000 samples each, "
                    "and run the restart test on that (SP 800-90B 3.1.4 wants 1,000).")
+@click.option("--restart-mode", type=click.Choice(MODES), default="fork", show_default=True,
+              help="How --restarts restarts the source: fork a child of a zygote that imported the engine "
+                   "(fast), or exec a fresh interpreter each time (resets more, seconds each).")
+@click.option("--restart-timeout", type=click.FloatRange(min=0, min_open=True), default=TIMEOUT_S,
+              show_default=True, metavar="SECONDS", help="Kill a restart that takes longer, and stop (exit 1).")
 @click.option("--save-restarts", type=click.Path(dir_okay=False), help="Also write the collected restart data here.")
 @click.option("--report", "report_path", type=click.Path(dir_okay=False),
               help="Write the dossier to this path (one file per --format, suffix added).")
@@ -112,7 +106,8 @@ def load_symbols(source: str | None, file: str | None, samples: int, params: tup
               help="Dossier formats for --report (repeatable; default markdown and json).")
 @click.option("--json", "as_json", is_flag=True, help="Print the assessment as JSON.")
 def assess_command(source, file, bits, samples, max_bytes, params, non_iid, seed, shuffles, restart_file,
-                   h_initial, restarts, save_restarts, report_path, formats, as_json) -> None:
+                   h_initial, restarts, restart_mode, restart_timeout, save_restarts, report_path, formats,
+                   as_json) -> None:
     """SP 800-90B, all of it: the IID track (permutation, chi-square and LRS tests, most
     common value), the ten non-IID estimators, and the restart tests, with numbers as
     NIST's ea_iid, ea_non_iid and ea_restart compute them; one final claim.
@@ -123,13 +118,16 @@ def assess_command(source, file, bits, samples, max_bytes, params, non_iid, seed
       oe assess --file noise.bin --bits 4 --json
       oe assess --file noise.bin --restart restarts.bin --report dossier --format html
       oe assess --restart restarts.bin --bits 8 --h-initial 2.99
+      oe assess --restart sessions/restarts-clock_jitter-20261130-231500 --h-initial 2.99
+      oe assess --source clock_jitter --restarts 1000 --save-restarts restarts.bin
     """
     from . import activity
 
     if restarts is not None:
         if source is None or restart_file:
             raise click.UsageError("--restarts collects restart data from --source (and replaces --restart FILE)")
-        restart_file = _collect_to_file(source, restarts, params, save_restarts, activity)
+        restart_file = _collect_to_file(source, restarts, params, save_restarts, activity, restart_mode,
+                                        restart_timeout)
     if restart_file and source is None and file is None:
         if h_initial is None:
             raise click.UsageError("--restart alone needs --h-initial H (the initial entropy estimate)")
@@ -154,43 +152,46 @@ def assess_command(source, file, bits, samples, max_bytes, params, non_iid, seed
     _print(dossier, non_iid_result, seconds, truncated, max_bytes)
 
 
-def collect_restarts(source: str, restarts: int, params: tuple[str, ...], per_restart: int = RESTART_SAMPLES,
-                     progress=None) -> bytes:
-    """``restarts`` x ``per_restart`` samples of ``source``, each restart in a new process
-    (the source built from nothing; what a power cycle would reset beyond that, such as
-    the CPU's caches, we cannot), restart after restart."""
-    import subprocess
-    import sys
-
-    rows = []
-    for i in range(restarts):
-        if progress and i % 50 == 0:
-            progress(f"assess: restart {i + 1:,} of {restarts:,} of {source}")
-        child = subprocess.run([sys.executable, "-c", _RESTART_CHILD, source, str(per_restart),
-                                str(per_restart * RAW_PER_SAMPLE), *params], capture_output=True, timeout=120)
-        if child.returncode != 0 or len(child.stdout) != per_restart:
-            message = child.stderr.decode(errors="replace").strip().splitlines()[-1:] or ["no output"]
-            raise click.ClickException(f"restart {i + 1} of {source} failed: {message[0]}")
-        rows.append(child.stdout)
-    return b"".join(rows)
-
-
-def _collect_to_file(source, restarts, params, save_path, activity) -> str:
+def _collect_to_file(source, restarts, params, save_path, activity, mode, timeout_s) -> str:
     import tempfile
 
-    data = collect_restarts(source, restarts, params, progress=activity.report)
+    from openentropy.engine.restarts import restart_matrix
+
+    from .params import parse_params
+
+    matrix = restart_matrix(source, restarts, parse_params(params), mode=mode, timeout_s=timeout_s,
+                            progress=activity.report)
     if save_path is None:
         handle = tempfile.NamedTemporaryFile(prefix="oe-restarts-", suffix=".bin", delete=False)
         save_path = handle.name
         handle.close()
-    with open(save_path, "wb") as handle:
-        handle.write(data)
+    try:
+        with open(save_path, "wb") as handle:
+            handle.write(matrix.tobytes())
+    except OSError as error:
+        raise click.BadParameter(f"cannot write {save_path}: {error.strerror}", param_hint="--save-restarts") from None
     return save_path
 
 
 def _read_restart(path: str):
+    """The restart data, flat, restart after restart: a session folder's matrix, or at
+    most 1,000,001 bytes of a file (one more than a matrix, so a longer file is refused)."""
+    import os
+
     import numpy as np
 
+    if os.path.isdir(path):
+        from openentropy.engine.recorded_session import SessionError, load_session
+
+        try:
+            matrix = load_session(path).restarts()
+        except SessionError as error:
+            raise click.BadParameter(str(error), param_hint="--restart") from None
+        if matrix.shape != (RESTARTS, RESTART_SAMPLES):
+            raise click.BadParameter(f"{path} holds {matrix.shape[0]:,} restarts x {matrix.shape[1]:,} samples; "
+                                     f"the restart test needs {RESTARTS:,} x {RESTART_SAMPLES:,}",
+                                     param_hint="--restart")
+        return matrix.ravel()
     try:
         with open(path, "rb") as handle:
             return np.frombuffer(handle.read(1_000_001), dtype=np.uint8)

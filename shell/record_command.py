@@ -3,6 +3,12 @@ and mixed bytes per source in a session folder (format: pipelines/recording.py).
 
     record_rounds(harvest, root, stop, ...)   the loop, shared with the shell's ``record``
 
+``oe record --source NAME --restarts N`` records a restart matrix instead (SP 800-90B
+3.1.4: N restarts of the source, ``--samples-per-restart`` samples each; engine/restarts.py
+collects, pipelines/restart_recording.py writes): ``--restart-mode`` fork or exec, each
+restart bounded by ``--restart-timeout`` (a failure ends the recording: exit 1, every
+complete chunk kept). Ctrl-C or SIGTERM stops after the restart in progress.
+
 The profile's sinks are replaced by a null sink: the recording is the output, and the
 profile's run limits (output bytes or rounds) do not apply. Stops after ``--duration``
 (checked after each round), ``--rounds``, or a signal: the first Ctrl-C (SIGINT) or a SIGTERM
@@ -128,7 +134,17 @@ def print_recorded(folder: Path, summary) -> None:
 @click.option("--out", type=click.Path(file_okay=False), help="Folder for sessions (default: the data directory's sessions/).")
 @click.option("--chunk", metavar="TIME", default="5s", show_default=True,
               help="Rounds are written in chunks this long: what a crash can lose at most.")
-def record_command(profile, sources, duration, rounds, tags, note, out, chunk) -> None:
+@click.option("--restarts", type=click.IntRange(min=1),
+              help="Record a restart matrix of --source instead: restart it this many times "
+                   "(SP 800-90B 3.1.4 wants 1000).")
+@click.option("--samples-per-restart", type=click.IntRange(min=1), default=1000, show_default=True,
+              help="With --restarts: the samples kept from each restart.")
+@click.option("--restart-mode", type=click.Choice(("fork", "exec")), default="fork", show_default=True,
+              help="With --restarts: fork a child of a zygote per restart (fast), or exec a fresh interpreter.")
+@click.option("--restart-timeout", type=click.FloatRange(min=0, min_open=True), default=120.0, show_default=True,
+              metavar="SECONDS", help="With --restarts: kill a restart that takes longer, and stop (exit 1).")
+def record_command(profile, sources, duration, rounds, tags, note, out, chunk, restarts, samples_per_restart,
+                   restart_mode, restart_timeout) -> None:
     """Record PROFILE's rounds (default: 'default'), or the --source names: every
     round's raw samples and mixed bytes per source, in a session folder of .npz
     chunks numpy reads (openentropy.load_session). Prints the session's folder.
@@ -141,11 +157,17 @@ def record_command(profile, sources, duration, rounds, tags, note, out, chunk) -
     Examples:
       oe record default --duration 30s --tag room=lab --note "fan at full speed"
       oe record --source clock_jitter --source disk_io --duration 1m --out sessions/
+      oe record --source clock_jitter --restarts 1000 --out sessions/
       oe sessions                       list the recorded sessions
     """
     seconds = parse_seconds(duration, "--duration")
     chunk_seconds = parse_seconds(chunk, "--chunk")
     tag_map = parse_tags(tags)
+    if restarts is not None:
+        if profile or len(sources) != 1 or duration or rounds:
+            raise click.UsageError("--restarts records one --source NAME (no PROFILE, --duration or --rounds)")
+        _record_restarts(sources[0], restarts, samples_per_restart, restart_mode, restart_timeout,
+                         Path(out) if out else default_sessions_folder(), tag_map, note, chunk_seconds)
     spec = recording_profile(profile, sources)
     spec = spec.with_run(rounds=rounds, bytes=None)  # the profile's own limits are about output, not recording
 
@@ -174,3 +196,31 @@ def record_command(profile, sources, duration, rounds, tags, note, out, chunk) -
             harvest.close()
     print_recorded(folder, summary)
     raise SystemExit(EXIT_INTERRUPTED if summary.stopped_by == "interrupted" else 0)
+
+
+def _record_restarts(source, restarts, per_restart, mode, timeout_s, root, tags, note, chunk_seconds) -> None:
+    """``oe record --restarts``: the session's folder on stdout, a summary line on stderr."""
+    from openentropy.engine.restarts import record_restarts
+
+    from . import activity
+    from .run_command import graceful_sigint
+    from .stop_signals import stop_on_sigterm
+
+    stop = threading.Event()
+    started = time.monotonic()
+    with graceful_sigint(stop), stop_on_sigterm(stop) as termination:
+        try:
+            folder, reason = record_restarts(
+                source, restarts, root, per_restart=per_restart, mode=mode, timeout_s=timeout_s, tags=tags,
+                note=note, chunk_seconds=chunk_seconds, progress=activity.report, stop=stop,
+                stopped_by=lambda: "sigterm" if termination.received else "interrupted")
+        except KeyboardInterrupt:  # a second Ctrl-C: the session was closed on the way out
+            click.echo("oe: interrupted; the recording was closed", err=True)
+            raise SystemExit(EXIT_INTERRUPTED) from None
+    from openentropy.engine.recorded_session import load_session
+
+    rows = load_session(folder).meta.get("rows", 0)
+    click.echo(str(folder))
+    click.echo(f"recorded {rows:,} of {restarts:,} restarts of {source} ({per_restart:,} samples each, {mode}) "
+               f"in {time.monotonic() - started:.1f} s ({reason})", err=True)
+    raise SystemExit(EXIT_INTERRUPTED if reason == "interrupted" else 0)

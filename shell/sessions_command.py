@@ -1,6 +1,7 @@
 """``oe sessions``: list recorded sessions, and analyze one with ``oe report``'s machinery.
 
-    oe sessions [PATH] [--json]        a table: id, start, duration, sources, rounds,
+    oe sessions [PATH] [--json]        a table: id, start, duration, sources, rounds (or
+                                       "N restarts" for a restart matrix),
                                        bytes (the chunks on disk), tags; PATH is a folder
                                        of sessions (default: where ``oe record`` writes)
                                        or one session
@@ -84,8 +85,13 @@ def list_command(path: str | None, as_json: bool) -> None:
     for row in rows:
         tags = " ".join(f"{k}={v}" for k, v in row["tags"].items())
         table.add_row(row["id"], (row["started"] or "-")[:19].replace("T", " "), _duration(row["duration_s"], row["ended"]),
-                      ", ".join(row["sources"]), f"{row['rounds']:,}", f"{row['bytes']:,}", tags or "-")
+                      ", ".join(row["sources"]), _count(row), f"{row['bytes']:,}", tags or "-")
     stdout_console().print(table)
+
+
+def _count(row: dict) -> str:
+    """The rounds column: rounds, or a restart session's rows (``oe record --restarts``)."""
+    return f"{row['restarts']:,} restarts" if row.get("kind") == "restarts" else f"{row['rounds']:,}"
 
 
 def resolve_session(ref: str) -> Path:

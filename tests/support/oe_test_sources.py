@@ -1,6 +1,7 @@
 """Deliberately misbehaving sources for engine tests (referenced by import path)."""
 
 import os
+import struct
 import threading
 import time
 
@@ -161,3 +162,21 @@ class PatternSource(EntropySource):
         out = cycle[(self._next + np.arange(n)) % period]
         self._next += n
         return out
+
+
+class RestartProbeSource(EntropySource):
+    """Says which process built it and how many of its kind that process had built: bytes
+    0-3 are ``os.getpid()`` (uint32, little-endian), byte 4 the instances built in this
+    process so far (1 for a source built from nothing), the rest OS random bytes."""
+
+    info = _info("restart_probe")
+    default_stages = ({"type": "raw"},)
+    BUILT = 0
+
+    def __init__(self, params=None):
+        super().__init__(params)
+        type(self).BUILT += 1
+
+    def collect(self, n, deadline_ns):
+        head = np.frombuffer(struct.pack("<IB", os.getpid(), min(type(self).BUILT, 255)), np.uint8)
+        return np.concatenate([head, np.frombuffer(os.urandom(max(n - len(head), 0)), np.uint8)])[:n]
