@@ -88,6 +88,8 @@ def oe() -> None:
       oe monitor                      live dashboard of every source's health
       oe record --duration 30s        record raw samples and mixed bytes per source
       oe sessions                     recorded sessions; 'analyze' runs the battery on one
+      oe record --source clock_jitter --restarts 1000
+                                      a restart matrix (SP 800-90B 3.1.4); oe assess --restart reads it
       oe run default --scheduler tcp://host:8786
                                       collect on a dask.distributed cluster's workers
     """
