@@ -101,9 +101,16 @@ def fork_restart(name: str, per_restart: int, params: dict, timeout_s: float) ->
     read_fd, write_fd = os.pipe()
     sys.stdout.flush()
     sys.stderr.flush()
-    pid = os.fork()
+    # SIGTERM waits while forking: its handler must not raise inside the fork hooks
+    # (logging's lock release), in the zygote or in the child
+    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGTERM})
+    try:
+        pid = os.fork()
+        if pid == 0:
+            signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    finally:
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM})
     if pid == 0:
-        signal.signal(signal.SIGTERM, signal.SIG_DFL)
         os.close(read_fd)
         _child(write_fd, name, per_restart, params)
     os.close(write_fd)
@@ -163,11 +170,14 @@ def _main(argv: list[str]) -> int:
     out = os.dup(1)
     os.dup2(2, 1)  # fd 1 is stderr from here: prints cannot corrupt a frame
     signal.signal(signal.SIGTERM, _stop)
+    status = 0
     try:
         serve(name, per_restart, int(argv[3]), float(argv[4]), json.loads(argv[5]), out)
     except (KeyboardInterrupt, SystemExit):
-        return 130
-    return 0
+        status = 130
+    finally:  # from here a SIGTERM ends the process quietly (no handler raising during shutdown)
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    return status
 
 
 def _stop(signum, frame):

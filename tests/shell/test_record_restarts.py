@@ -48,6 +48,13 @@ def chunk_pids(session) -> list[int]:
     return found
 
 
+def test_a_finished_recording_ends_its_zygote_quietly(tmp_path):
+    done = subprocess.run([*OE, "record", "--source", PROBE, "--restarts", "5", "--out", str(tmp_path)],
+                          capture_output=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert b"Traceback" not in done.stderr and b"Exception ignored" not in done.stderr, done.stderr
+
+
 @pytest.mark.parametrize("mode, restarts", [("fork", 20), ("exec", 2)])
 def test_record_restarts_loads_back_as_the_matrix(tmp_path, mode, restarts):
     out = tmp_path / "sessions"
@@ -152,6 +159,7 @@ def test_sigterm_stops_after_the_restart_in_progress(tmp_path):
             process.kill()
             process.communicate()
     assert process.returncode == 0, stderr
+    assert b"Traceback" not in stderr and b"Exception ignored" not in stderr, stderr  # the zygote ends quietly too
     session = openentropy.load_session(Path(stdout.decode().strip()))
     assert session.meta["stopped_by"] == "sigterm" and session.meta["ended"]
     assert session.restarts().shape == (session.meta["rows"], 200)
