@@ -31,7 +31,9 @@ class Monitor:
         self.harvest = Harvest(spec)
         self.output_per_round = min(spec.run.bytes_per_round, OUTPUT_PER_ROUND_CAP)
         self.recorder = Recorder(sessions, self.harvest)
-        self.state = MonitorState(profile.name, [s.name for s in profile.sources], interval)
+        # on a cluster the rows are the workers' sources (name@host:pid), known once they report
+        known = [] if profile.engine.distributed else [s.name for s in profile.sources]
+        self.state = MonitorState(profile.name, known, interval)
         self.stop = threading.Event()
         self.app = self._application(**io)
 
