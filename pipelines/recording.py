@@ -116,6 +116,42 @@ def write_atomically(path: Path, data: bytes) -> None:
     _fsync_dir(path.parent)
 
 
+def commit_chunk(folder: Path, number: int, arrays: dict[str, np.ndarray], index_entry) -> dict:
+    """Write chunk ``number`` of the session in ``folder`` so that a crash leaves it whole
+    or absent: the .npz under a dot-name, fsynced, renamed, the folder fsynced; then its
+    ``index_entry(name)`` line appended to the index (flushed, fsynced). Returns the entry.
+    ``SinkError`` names the chunk and how many chunks are written and kept."""
+    name = chunk_name(number)
+    chunks = folder / CHUNKS
+    buffer = io.BytesIO()
+    np.savez(buffer, **arrays)
+    try:
+        temporary = chunks / f".{name}.tmp"
+        with open(temporary, "wb") as handle:
+            handle.write(buffer.getbuffer())
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.rename(temporary, chunks / name)
+        _fsync_dir(chunks)
+        entry = index_entry(name)
+        with open(folder / INDEX, "a") as index:
+            index.write(json.dumps(entry) + "\n")
+            index.flush()
+            os.fsync(index.fileno())
+    except OSError as error:
+        raise SinkError(f"recording to {folder}: cannot write chunk {name}: "
+                        f"{error.strerror or error} ({number} chunks written and kept)") from None
+    return entry
+
+
+def write_meta(folder: Path, meta: dict) -> None:
+    """Replace the session's metadata whole (write_atomically); ``SinkError`` on failure."""
+    try:
+        write_atomically(folder / META, (json.dumps(meta, indent=2) + "\n").encode())
+    except OSError as error:
+        raise SinkError(f"recording to {folder}: cannot write {META}: {error.strerror or error}") from None
+
+
 def _cpu() -> str:
     try:
         with open("/proc/cpuinfo") as handle:
@@ -255,26 +291,7 @@ class SessionWriter:
             return
         arrays = pending.arrays()
         number = self.meta["chunks"]
-        name = chunk_name(number)
-        folder = self.folder / CHUNKS
-        buffer = io.BytesIO()
-        np.savez(buffer, **arrays)
-        try:
-            temporary = folder / f".{name}.tmp"
-            with open(temporary, "wb") as handle:
-                handle.write(buffer.getbuffer())
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.rename(temporary, folder / name)
-            _fsync_dir(folder)
-            entry = self._index_entry(name, arrays)
-            with open(self.folder / INDEX, "a") as index:
-                index.write(json.dumps(entry) + "\n")
-                index.flush()
-                os.fsync(index.fileno())
-        except OSError as error:
-            raise SinkError(f"recording to {self.folder}: cannot write chunk {name}: "
-                            f"{error.strerror or error} ({number} chunks written and kept)") from None
+        entry = commit_chunk(self.folder, number, arrays, lambda name: self._index_entry(name, arrays))
         self.meta["chunks"] = number + 1
         self.meta["rounds"] += len(pending.rounds)
         for source, row in entry["sources"].items():
@@ -296,10 +313,7 @@ class SessionWriter:
         }
 
     def _write_meta(self) -> None:
-        try:
-            write_atomically(self.folder / META, (json.dumps(self.meta, indent=2) + "\n").encode())
-        except OSError as error:
-            raise SinkError(f"recording to {self.folder}: cannot write {META}: {error.strerror or error}") from None
+        write_meta(self.folder, self.meta)
 
     # --- the end --------------------------------------------------------------------
 

@@ -28,9 +28,6 @@ It neither mixes nor credits anything: it keeps copies.
 
 from __future__ import annotations
 
-import io
-import json
-import os
 import threading
 import time
 from pathlib import Path
@@ -39,8 +36,7 @@ import numpy as np
 
 from openentropy.errors import SinkError
 
-from .recording import (CHUNK_SECONDS, CHUNKS, FORMAT, INDEX, META, VERSION, _fsync_dir, _iso, chunk_name,
-                        machine, new_folder, versions, write_atomically)
+from .recording import CHUNK_SECONDS, FORMAT, VERSION, _iso, commit_chunk, machine, new_folder, versions, write_meta
 
 KIND = "restarts"
 ROWS_KEY = "restart_rows"
@@ -99,37 +95,16 @@ class RestartSessionWriter:
             .reshape(len(pending), self.per_restart),
         }
         number = self.meta["chunks"]
-        name = chunk_name(number)
-        folder = self.folder / CHUNKS
-        buffer = io.BytesIO()
-        np.savez(buffer, **arrays)
-        entry = {"chunk": name, "first_restart": int(arrays["restart"][0]), "last_restart": int(arrays["restart"][-1]),
-                 "restarts": len(pending), "start_ns": int(arrays["time_ns"][0]), "end_ns": int(arrays["time_ns"][-1])}
-        try:
-            temporary = folder / f".{name}.tmp"
-            with open(temporary, "wb") as handle:
-                handle.write(buffer.getbuffer())
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.rename(temporary, folder / name)
-            _fsync_dir(folder)
-            with open(self.folder / INDEX, "a") as index:
-                index.write(json.dumps(entry) + "\n")
-                index.flush()
-                os.fsync(index.fileno())
-        except OSError as error:
-            raise SinkError(f"recording to {self.folder}: cannot write chunk {name}: "
-                            f"{error.strerror or error} ({number} chunks written and kept)") from None
+        commit_chunk(self.folder, number, arrays, lambda name: {
+            "chunk": name, "first_restart": int(arrays["restart"][0]), "last_restart": int(arrays["restart"][-1]),
+            "restarts": len(pending), "start_ns": int(arrays["time_ns"][0]), "end_ns": int(arrays["time_ns"][-1])})
         self.meta["chunks"] = number + 1
         self.meta["rows"] += len(pending)
         self._pending = []
         self._write_meta()
 
     def _write_meta(self) -> None:
-        try:
-            write_atomically(self.folder / META, (json.dumps(self.meta, indent=2) + "\n").encode())
-        except OSError as error:
-            raise SinkError(f"recording to {self.folder}: cannot write {META}: {error.strerror or error}") from None
+        write_meta(self.folder, self.meta)
 
     def close(self, stopped_by: str = "completed") -> Path:
         """Write the last chunk and the final metadata; safe to call twice."""
