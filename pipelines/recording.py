@@ -71,7 +71,7 @@ import platform
 import socket
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -229,7 +229,50 @@ class _Pending:
         return out
 
 
-class SessionWriter:
+class ChunkedSessionWriter:
+    """What every session writer shares: a new folder with its metadata, chunks committed
+    by ``commit_chunk``, and closing once. Subclasses write their chunks
+    (``_write_chunk``) and fill ``meta`` beyond the common fields."""
+
+    def _open(self, root: Path, folder_name: str, fields: dict, tags: dict[str, str] | None, note: str) -> None:
+        try:
+            self.folder = new_folder(Path(root), folder_name)
+        except OSError as error:
+            raise SinkError(f"recording: cannot create a session folder in {root}: {error.strerror or error}") from None
+        started = time.time_ns()
+        self.meta = {
+            "format": FORMAT, "version": VERSION, **fields, "id": self.folder.name,
+            "machine": machine(), "versions": versions(), "tags": dict(tags or {}), "note": note,
+            "started": _iso(started), "started_ns": started, "ended": None, "ended_ns": None, "stopped_by": None,
+            "chunks": 0,
+        }
+        self._lock = threading.Lock()
+        self._closed = False
+
+    def _write_chunk(self) -> None:
+        raise NotImplementedError
+
+    def _write_meta(self) -> None:
+        write_meta(self.folder, self.meta)
+
+    def _finish(self, stopped_by: str, final: Callable[[], None] = lambda: None) -> Path:
+        """Write the last chunk, then ``final()``'s additions and the end to the metadata;
+        safe to call twice; returns the session's folder."""
+        with self._lock:
+            if self._closed:
+                return self.folder
+            self._closed = True
+            try:
+                self._write_chunk()
+            finally:
+                ended = time.time_ns()
+                self.meta.update(ended=_iso(ended), ended_ns=ended, stopped_by=stopped_by)
+                final()
+                self._write_meta()
+            return self.folder
+
+
+class SessionWriter(ChunkedSessionWriter):
     """Writes one session folder; ``add_round`` is a ``Harvest.observe`` callback.
 
     Thread-safe: rounds may arrive from a harvesting thread while another thread closes
@@ -240,24 +283,14 @@ class SessionWriter:
                  chunk_seconds: float = CHUNK_SECONDS, chunk_bytes: int = CHUNK_BYTES):
         self.sources = [spec.name for spec in profile.sources]
         self.chunk_seconds, self.chunk_bytes = chunk_seconds, chunk_bytes
-        try:
-            self.folder = new_folder(Path(root), profile.name)
-        except OSError as error:
-            raise SinkError(f"recording: cannot create a session folder in {root}: {error.strerror or error}") from None
-        started = time.time_ns()
-        self.meta = {
-            "format": FORMAT, "version": VERSION, "id": self.folder.name,
-            "profile": profile.model_dump(mode="json"), "sources": self.sources,
-            "machine": machine(), "versions": versions(), "tags": dict(tags or {}), "note": note,
-            "started": _iso(started), "started_ns": started, "ended": None, "ended_ns": None, "stopped_by": None,
-            "rounds": 0, "chunks": 0,
-            "totals": {name: {"raw_samples": 0, "conditioned_bytes": 0, "credited_bits": 0.0} for name in self.sources},
-            "health": {name: {"events": [], "final": None} for name in self.sources},
-        }
+        self._open(root, profile.name, {"profile": profile.model_dump(mode="json"), "sources": self.sources}, tags, note)
+        self.meta.update(
+            rounds=0,
+            totals={name: {"raw_samples": 0, "conditioned_bytes": 0, "credited_bits": 0.0} for name in self.sources},
+            health={name: {"events": [], "final": None} for name in self.sources},
+        )
         self._health_now: dict[str, str] = {}
         self._pending = _Pending(self.sources)
-        self._lock = threading.Lock()
-        self._closed = False
         self._write_meta()
 
     # --- rounds ---------------------------------------------------------------------
@@ -312,28 +345,18 @@ class SessionWriter:
                             "credited_bits": float(arrays[f"{s}/credited_bits"].sum())} for s in self.sources},
         }
 
-    def _write_meta(self) -> None:
-        write_meta(self.folder, self.meta)
-
     # --- the end --------------------------------------------------------------------
 
     def close(self, health: dict | None = None, stopped_by: str = "completed") -> Path:
         """Write the last chunk and the final metadata (``health``: name -> ``SourceHealth``).
         Safe to call twice; returns the session's folder."""
-        with self._lock:
-            if self._closed:
-                return self.folder
-            self._closed = True
-            try:
-                self._write_chunk()
-            finally:
-                ended = time.time_ns()
-                self.meta.update(ended=_iso(ended), ended_ns=ended, stopped_by=stopped_by)
-                for name, state in (health or {}).items():
-                    if name in self.meta["health"]:
-                        self.meta["health"][name]["final"] = state.to_dict() if hasattr(state, "to_dict") else state
-                self._write_meta()
-            return self.folder
+
+        def final_health() -> None:
+            for name, state in (health or {}).items():
+                if name in self.meta["health"]:
+                    self.meta["health"][name]["final"] = state.to_dict() if hasattr(state, "to_dict") else state
+
+        return self._finish(stopped_by, final_health)
 
 
 @contextlib.contextmanager

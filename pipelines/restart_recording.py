@@ -28,15 +28,13 @@ It neither mixes nor credits anything: it keeps copies.
 
 from __future__ import annotations
 
-import threading
 import time
 from pathlib import Path
 
 import numpy as np
 
-from openentropy.errors import SinkError
 
-from .recording import CHUNK_SECONDS, FORMAT, VERSION, _iso, commit_chunk, machine, new_folder, versions, write_meta
+from .recording import CHUNK_SECONDS, ChunkedSessionWriter, commit_chunk
 
 KIND = "restarts"
 ROWS_KEY = "restart_rows"
@@ -44,7 +42,7 @@ ROWS_KEY = "restart_rows"
 CHUNK_ROWS = 100
 
 
-class RestartSessionWriter:
+class RestartSessionWriter(ChunkedSessionWriter):
     """Writes one restart session; ``add(index, pid, row)`` per restart, then ``close``."""
 
     def __init__(self, root: Path, source: str, *, params: dict, restarts: int, per_restart: int, mode: str,
@@ -52,23 +50,12 @@ class RestartSessionWriter:
                  chunk_seconds: float = CHUNK_SECONDS, chunk_rows: int = CHUNK_ROWS):
         self.source, self.per_restart = source, per_restart
         self.chunk_seconds, self.chunk_rows = chunk_seconds, chunk_rows
-        try:
-            self.folder = new_folder(Path(root), f"restarts-{source}")
-        except OSError as error:
-            raise SinkError(f"recording: cannot create a session folder in {root}: {error.strerror or error}") from None
-        started = time.time_ns()
-        self.meta = {
-            "format": FORMAT, "version": VERSION, "kind": KIND, "id": self.folder.name,
-            "source": source, "sources": [source], "params": dict(params), "restarts": restarts,
-            "per_restart": per_restart, "mode": mode, "timeout_s": timeout_s,
-            "machine": machine(), "versions": versions(), "tags": dict(tags or {}), "note": note,
-            "started": _iso(started), "started_ns": started, "ended": None, "ended_ns": None, "stopped_by": None,
-            "rows": 0, "chunks": 0,
-        }
+        self._open(root, f"restarts-{source}", {
+            "kind": KIND, "source": source, "sources": [source], "params": dict(params), "restarts": restarts,
+            "per_restart": per_restart, "mode": mode, "timeout_s": timeout_s}, tags, note)
+        self.meta["rows"] = 0
         self._pending: list[tuple[int, int, int, bytes]] = []  # (restart, pid, time_ns, row)
         self._pending_since = time.monotonic()
-        self._lock = threading.Lock()
-        self._closed = False
         self._write_meta()
 
     def add(self, index: int, pid: int, row: bytes) -> None:
@@ -103,19 +90,6 @@ class RestartSessionWriter:
         self._pending = []
         self._write_meta()
 
-    def _write_meta(self) -> None:
-        write_meta(self.folder, self.meta)
-
     def close(self, stopped_by: str = "completed") -> Path:
         """Write the last chunk and the final metadata; safe to call twice."""
-        with self._lock:
-            if self._closed:
-                return self.folder
-            self._closed = True
-            try:
-                self._write_chunk()
-            finally:
-                ended = time.time_ns()
-                self.meta.update(ended=_iso(ended), ended_ns=ended, stopped_by=stopped_by)
-                self._write_meta()
-            return self.folder
+        return self._finish(stopped_by)
