@@ -33,7 +33,6 @@ from pathlib import Path
 
 import numpy as np
 
-
 from .recording import CHUNK_SECONDS, ChunkedSessionWriter, commit_chunk
 
 KIND = "restarts"
