@@ -12,6 +12,7 @@
  * counts go back to Python, which turns them into bounds (pipelines/estimators/bounds.py).
  */
 #include "sp80090b.h"
+#include "_sp80090b_scoreboard.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -51,12 +52,7 @@ static int mcw_binary(const uint8_t *s, int64_t n, int64_t *out)
         const int x = s[i];
         int pred[MCW_WINDOWS];
         for (j = 0; j < MCW_WINDOWS; j++) pred[j] = 2 * ones[j] > W[j];
-        if (pred[winner] == x) {
-            c++;
-            if (++run > maxrun) maxrun = run;
-        } else {
-            run = 0;
-        }
+        score_prediction(pred[winner] == x, &c, &run, &maxrun);
         for (j = 0; j < MCW_WINDOWS; j++) {
             if (i < W[j]) break; /* windows are sorted: the rest are not full yet */
             if (pred[j] == x && ++score[j] >= score[winner]) winner = (int)j;
@@ -101,12 +97,7 @@ int oe_sp80090b_multi_mcw(const uint8_t *s, int64_t n, int32_t k, int64_t *out)
                 pos[j][s[i]] = i;
             }
     for (i = W[0]; i < n; i++) {
-        if (frequent[winner] == s[i]) {
-            c++;
-            if (++run > maxrun) maxrun = run;
-        } else {
-            run = 0;
-        }
+        score_prediction(frequent[winner] == s[i], &c, &run, &maxrun);
         for (j = 0; j < MCW_WINDOWS; j++)
             if (i >= W[j] && frequent[j] == s[i] && ++score[j] >= score[winner]) winner = (int32_t)j;
         for (j = 0; j < MCW_WINDOWS; j++) {
@@ -154,12 +145,7 @@ static int lag_general(const uint8_t *s, int64_t n, int64_t *out)
     int64_t i, winner = 1, c = 0, run = 0, maxrun = 0;
     for (i = 1; i < n; i++) {
         const uint8_t cur = s[i];
-        if (cur == s[i - winner]) {
-            c++;
-            if (++run > maxrun) maxrun = run;
-        } else {
-            run = 0;
-        }
+        score_prediction(cur == s[i - winner], &c, &run, &maxrun);
         best = 0;
         if (i >= LAG_D) {
             const uint8_t *w = s + i - LAG_D;
@@ -210,12 +196,7 @@ static int lag_binary(const uint8_t *s, int64_t n, int64_t *out)
     for (i = 0; i < n; i++) words[i >> 6] |= (uint64_t)s[i] << (63 - (i & 63));
     for (i = 1; i < n; i++) {
         const uint8_t cur = s[i];
-        if (cur == s[i - winner]) {
-            c++;
-            if (++run > maxrun) maxrun = run;
-        } else {
-            run = 0;
-        }
+        score_prediction(cur == s[i - winner], &c, &run, &maxrun);
         if (i >= LAG_D) break;
         for (d = 1; d <= i; d++)
             if (s[i - d] == cur && ++score[d] >= high) {
@@ -235,12 +216,7 @@ static int lag_binary(const uint8_t *s, int64_t n, int64_t *out)
         for (i = i0; i < i0 + len; i++) {
             const uint8_t cur = s[i];
             if (i > i0) { /* the first step's prediction was checked by the previous chunk */
-                if (cur == s[i - winner]) {
-                    c++;
-                    if (++run > maxrun) maxrun = run;
-                } else {
-                    run = 0;
-                }
+                score_prediction(cur == s[i - winner], &c, &run, &maxrun);
             }
             for (j = 0; j < ncand; j++) {
                 d = cand[j];
@@ -257,12 +233,7 @@ static int lag_binary(const uint8_t *s, int64_t n, int64_t *out)
         }
         if (i0 + len < n) { /* check the next chunk's first prediction with the final winner */
             const uint8_t nxt = s[i0 + len];
-            if (nxt == s[i0 + len - winner]) {
-                c++;
-                if (++run > maxrun) maxrun = run;
-            } else {
-                run = 0;
-            }
+            score_prediction(nxt == s[i0 + len - winner], &c, &run, &maxrun);
         }
     }
     free(words);

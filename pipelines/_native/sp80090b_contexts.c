@@ -10,6 +10,7 @@
  * symbol wins a tie), its start-up order and its caps. Nothing here credits entropy.
  */
 #include "sp80090b.h"
+#include "_sp80090b_scoreboard.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -388,12 +389,7 @@ static int lz78y_binary(const uint8_t *s, int64_t n, int64_t *out)
                 elems++;
             }
         }
-        if (have && pred == s[i]) {
-            c++;
-            if (++run > maxrun) maxrun = run;
-        } else {
-            run = 0;
-        }
+        score_prediction(have && pred == s[i], &c, &run, &maxrun);
         pat = ((pat << 1) | s[i]) & 0xFFFF;
     }
     out[0] = c;
@@ -448,12 +444,7 @@ int oe_sp80090b_lz78y(const uint8_t *s, int64_t n, int32_t k, int64_t *out)
                 size++;
             }
         }
-        if (have && pred == s[i]) {
-            c++;
-            if (++run > maxrun) maxrun = run;
-        } else {
-            run = 0;
-        }
+        score_prediction(have && pred == s[i], &c, &run, &maxrun);
     }
     if (t.failed) rc = -1;
     out[0] = c;
