@@ -12,6 +12,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from click.testing import CliRunner
+from session_waiting import wait_for_chunks
 
 import openentropy
 from openentropy.shell.cli import oe as oe_group
@@ -36,17 +37,6 @@ def fast_profile(write_profile):
 
 def oe_cli(*args):
     return CliRunner().invoke(oe_group, list(args), catch_exceptions=False)
-
-
-def wait_for_chunks(folder_root: Path, count: int, process) -> Path:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline and process.poll() is None:
-        found = list(folder_root.glob("*/chunks/[0-9]*.npz"))
-        if len(found) >= count:
-            return found[0].parents[1]
-        time.sleep(0.05)
-    process.kill()
-    raise AssertionError(f"fewer than {count} chunks after 60 s: {process.communicate()}")
 
 
 def test_record_rounds_then_list_and_analyze(fast_profile, tmp_path):

@@ -16,6 +16,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from click.testing import CliRunner
+from session_waiting import wait_for_chunks
 
 import openentropy
 from openentropy.engine.recorded_session import SessionError
@@ -99,15 +100,11 @@ def test_bad_input_and_a_failing_restart():
     assert "oe: error: restart 1 of 3 of oe_test_sources:SlowSource failed: timed out after 1 s" in hung.stderr
 
 
-def wait_for_chunks(root: Path, count: int, process) -> Path:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline and process.poll() is None:
-        found = list(root.glob("*/chunks/[0-9]*.npz"))
-        if len(found) >= count:
-            return found[0].parents[1]
-        time.sleep(0.05)
-    process.kill()
-    raise AssertionError(f"fewer than {count} chunks after 60 s: {process.communicate()}")
+def start_endless_recording(out: Path) -> subprocess.Popen:
+    """``oe record --restarts`` far longer than any test waits, chunks every 50 ms."""
+    return subprocess.Popen([*OE, "record", "--source", PROBE, "--restarts", "100000", "--chunk", "0.05",
+                             "--samples-per-restart", "200", "--out", str(out)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
 
 
 def zygote_of(pid: int) -> int:
@@ -118,9 +115,7 @@ def zygote_of(pid: int) -> int:
 
 def test_kill_9_keeps_every_complete_chunk_and_the_zygote_goes_too(tmp_path):
     out = tmp_path / "sessions"
-    process = subprocess.Popen([*OE, "record", "--source", PROBE, "--restarts", "100000", "--chunk", "0.05",
-                                "--samples-per-restart", "200", "--out", str(out)],
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    process = start_endless_recording(out)
     try:
         folder = wait_for_chunks(out, 3, process)
         zygote = zygote_of(process.pid)
@@ -147,9 +142,7 @@ def test_kill_9_keeps_every_complete_chunk_and_the_zygote_goes_too(tmp_path):
 
 def test_sigterm_stops_after_the_restart_in_progress(tmp_path):
     out = tmp_path / "sessions"
-    process = subprocess.Popen([*OE, "record", "--source", PROBE, "--restarts", "100000", "--chunk", "0.05",
-                                "--samples-per-restart", "200", "--out", str(out)],
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    process = start_endless_recording(out)
     try:
         wait_for_chunks(out, 1, process)
         process.send_signal(signal.SIGTERM)
