@@ -25,7 +25,7 @@ _EXPORTS = {
     "RunSummary": ".outcome",
     "SinkError": "openentropy.errors",
     "SourceData": ".outcome",
-    "SourceHealth": ".runner",
+    "SourceHealth": ".status",
     "SourceReader": ".source_reader",
     "SourceRound": ".outcome",
     "SourceState": ".status",

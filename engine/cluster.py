@@ -43,7 +43,7 @@ import threading
 import time
 import uuid
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import Any
 
 from openentropy.errors import ClusterError
@@ -53,7 +53,8 @@ from .compiler import PoolRound, RoundContext, feed_pool
 from .outcome import CollectOutcome, SourceData, SourceRound, Status
 from .pool import EntropyPool
 from .profile import Profile, SourceSpec
-from .remote import RemoteSource, WorkerReport, collect_on_worker, forget, identify, outcome_of
+from .remote import RemoteSource, WorkerReport, collect_on_worker, forget, identify
+from .status import SourceHealth
 
 
 #: Longest a close waits for the workers to drop the harvest's state (a stalled worker
@@ -61,17 +62,6 @@ from .remote import RemoteSource, WorkerReport, collect_on_worker, forget, ident
 FORGET_WAIT_S = 2.0
 #: Time allowed to fetch a finished task's small result from its worker.
 FETCH_S = 2.0
-
-
-@dataclass(frozen=True)
-class RemoteHealth:
-    """A remote source's health as its worker last reported it."""
-
-    name: str  # source@host:pid
-    state: str
-    failures: int
-    last_failure: str
-    h: float
 
 
 def credit_bound(spec: SourceSpec) -> float:
@@ -145,7 +135,7 @@ class ClusterRounds:
         self._hello: dict[str, Any] = {}  # worker address -> its pending identify() future
         self._registered: set[str] = set()  # names added to the pool
         self._mixed: dict[str, bytes] = {}  # this round's accepted bytes, for observers
-        self.health: dict[str, RemoteHealth] = {}
+        self.health: dict[str, SourceHealth] = {}  # source@host:pid -> as its worker last reported
         self._first_workers(profile.engine.connect_timeout)
 
     # --- placement -------------------------------------------------------------------
@@ -282,15 +272,14 @@ class ClusterRounds:
         if source.sequence <= self._seen.get(key, 0):
             outcome = CollectOutcome(source.name, Status.FAILED,
                                      error=f"report {source.sequence} was already accepted: refused")
-            return feed_pool(self.pool, outcome, b"", source.health, name=name)
+            return feed_pool(self.pool, outcome, b"", source.health.state, name=name)
         self._seen[key] = source.sequence
-        self.health[name] = RemoteHealth(name, source.health, source.health_failures,
-                                         source.last_health_failure, source.h)
-        outcome = outcome_of(source)
+        self.health[name] = replace(source.health, name=name)
+        outcome = source.outcome
         bound = credit_bound(spec)
         if outcome.credit_bits > bound:  # more than the policy allows the samples we asked for
             outcome = replace(outcome, credit_bits=bound)
-        fed = feed_pool(self.pool, outcome, source.data, source.health, name=name)
+        fed = feed_pool(self.pool, outcome, source.data, source.health.state, name=name)
         if fed.ok:
             self._mixed[name] = source.data
         return fed

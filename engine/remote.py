@@ -31,7 +31,7 @@ import socket
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from .collector import Collector
@@ -40,7 +40,7 @@ from .health import HealthMonitor
 from .outcome import CollectOutcome, Status
 from .profile import SourceSpec
 from .stage_chain import mixed_outcome
-from .status import describe_failure
+from .status import SourceHealth
 
 #: This worker process, as the client names its sources: ``clock_jitter@host:pid``.
 WORKER_LABEL = f"{socket.gethostname()}:{os.getpid()}"
@@ -52,20 +52,14 @@ INCARNATION = secrets.token_hex(8)
 class RemoteSource:
     """One source's round on one worker: what the client's pool may mix and credit."""
 
-    name: str  # the profile entry name
-    sequence: int  # this worker's report number for the source, from 1
-    status: Status
-    data: bytes  # the bytes to mix (empty unless status is OK)
-    credit_bits: float
-    samples: int
-    duration_s: float
-    error: str = ""
-    shannon: float = 0.0
-    min_entropy: float = 0.0
-    health: str = "startup"  # the worker's monitor: startup | healthy | quarantined
-    health_failures: int = 0
-    last_health_failure: str = ""  # "<test> at <ISO time>"
-    h: float = 0.0
+    outcome: CollectOutcome  # settled (stage_chain.settle): status, credit, figures; no data
+    data: bytes  # the bytes to mix (empty unless the outcome is OK)
+    sequence: int  # this worker's report number for the source, from 1 (0: no report made)
+    health: SourceHealth  # the worker's monitor for it, named by the profile entry
+
+    @property
+    def name(self) -> str:
+        return self.outcome.name
 
 
 @dataclass(frozen=True)
@@ -124,17 +118,11 @@ def _one_source(state: _HarvestState, spec: SourceSpec, conditioning: tuple[Any,
     raw = entry.collector.collect(spec.samples, started_ns + int(spec.deadline * 1e9))
     checked = judge(spec, entry.monitor, raw)
     outcome, data = mixed_outcome(spec, conditioning, raw, checked)
-    monitor = entry.monitor
-    last = describe_failure(monitor.failures[-1] if monitor.failures else None)
+    health = SourceHealth.of(spec.name, entry.monitor)
     with state.lock:
         entry.sequence += 1
         sequence = entry.sequence
-    ok = outcome.status is Status.OK
-    return RemoteSource(
-        spec.name, sequence, outcome.status, data if ok else b"", checked.credit_bits if ok else 0.0,
-        outcome.samples, outcome.duration_s, outcome.error, checked.shannon, checked.min_entropy,
-        monitor.state.value, monitor.failure_count, last, monitor.h,
-    )
+    return RemoteSource(replace(outcome, data=None, health=health.state), data, sequence, health)
 
 
 def collect_on_worker(harvest_id: str, specs: tuple[SourceSpec, ...], conditioning: tuple[Any, ...],
@@ -149,8 +137,8 @@ def collect_on_worker(harvest_id: str, specs: tuple[SourceSpec, ...], conditioni
         try:
             results.append(future.result())
         except Exception as error:  # a bug on this worker fails the source, not the round
-            results.append(RemoteSource(spec.name, 0, Status.FAILED, b"", 0.0, 0, 0.0,
-                                        f"on worker: {type(error).__name__}: {error}"))
+            failed = CollectOutcome(spec.name, Status.FAILED, error=f"on worker: {type(error).__name__}: {error}")
+            results.append(RemoteSource(failed, b"", 0, SourceHealth(spec.name, "startup", 0, "", 0.0)))
     return WorkerReport(WORKER_LABEL, INCARNATION, round_index, tuple(results))
 
 
@@ -167,9 +155,3 @@ def forget(harvest_id: str) -> bool:
     if state is not None and state.executor is not None:
         state.executor.shutdown(wait=False)
     return state is not None
-
-
-def outcome_of(report: RemoteSource) -> CollectOutcome:
-    """The client's view of a remote source's round, as the local graph would have it."""
-    return CollectOutcome(report.name, report.status, None, report.duration_s, report.error, report.samples,
-                          report.health, report.shannon, report.min_entropy, report.credit_bits)

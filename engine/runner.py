@@ -20,7 +20,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import asdict, dataclass, replace
+from dataclasses import replace
 
 import dask
 import dask.threaded
@@ -34,27 +34,13 @@ from .collector import Collector
 from .compiler import POOL_KEY, PoolRound, RoundContext, compile_profile, graph_for_round
 from openentropy.errors import EntropyTimeoutError, PoolError
 from .outcome import RoundResult, RunSummary, SourceData
-from .status import PoolStatus, describe_failure
+from .status import PoolStatus, SourceHealth
 from .profile import Profile, RunSpec
 from .runtime import Runtime
 
 
 #: ``Harvest.observe``'s callbacks: (the round's result, its per-source data)
 RoundObserver = Callable[[RoundResult, tuple[SourceData, ...]], None]
-
-
-@dataclass(frozen=True)
-class SourceHealth:
-    """One source's SP 800-90B health, read from its monitor (the one source of truth)."""
-
-    name: str
-    state: str  # startup | healthy | quarantined
-    failures: int
-    last_failure: str  # "<test> at <ISO time>", or ""
-    h: float  # min-entropy per symbol the tests assume
-
-    def to_dict(self) -> dict:
-        return asdict(self)
 
 
 class Harvest:
@@ -258,13 +244,9 @@ class Harvest:
 
     def health(self) -> dict[str, SourceHealth]:
         """Each source's health, by profile entry name."""
-        out = {}
-        for name, monitor in self._runtime.monitors.items():
-            last = monitor.failures[-1] if monitor.failures else None
-            out[name] = SourceHealth(name, monitor.state.value, monitor.failure_count, describe_failure(last), monitor.h)
+        out = {name: SourceHealth.of(name, monitor) for name, monitor in self._runtime.monitors.items()}
         if self._cluster is not None:  # remote monitors, as their workers last reported them
-            for name, remote in self._cluster.health.items():
-                out[name] = SourceHealth(name, remote.state, remote.failures, remote.last_failure, remote.h)
+            out.update(self._cluster.health)
         return out
 
     def ledger(self) -> Ledger:

@@ -1,5 +1,6 @@
 """What a pool reports: per-source bookkeeping and a snapshot of the whole pool.
 
+    SourceHealth  one source's SP 800-90B health, as its monitor says
     SourceState   one source, as the pool keeps it (upstream's ``SourceState`` plus credit
                   and buffer figures); the health fields are filled from the health
                   monitors by ``Harvest.status()``, their one source of truth
@@ -23,6 +24,27 @@ def describe_failure(failure: Any | None) -> str:
     if failure is None:
         return ""
     return f"{failure.test} at {datetime.fromtimestamp(failure.at, timezone.utc).isoformat()}"
+
+
+@dataclass(frozen=True)
+class SourceHealth:
+    """One source's SP 800-90B health, read from its monitor (the one source of truth):
+    ``Harvest.health()`` for the local monitors, a worker's report for a remote one."""
+
+    name: str
+    state: str  # startup | healthy | quarantined
+    failures: int
+    last_failure: str  # "<test> at <ISO time>", or ""
+    h: float  # min-entropy per symbol the tests assume
+
+    @classmethod
+    def of(cls, name: str, monitor: Any) -> "SourceHealth":
+        """``monitor``'s health (a ``health.HealthMonitor``: state, failures, h) as ``name``'s."""
+        last = monitor.failures[-1] if monitor.failures else None
+        return cls(name, monitor.state.value, monitor.failure_count, describe_failure(last), monitor.h)
+
+    def to_dict(self) -> dict:
+        return asdict(self)
 
 
 @dataclass

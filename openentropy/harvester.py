@@ -39,7 +39,8 @@ from openentropy.errors import EntropyTimeoutError, OpenEntropyError
 from openentropy.engine.outcome import RoundResult
 from openentropy.engine.status import PoolStatus
 from openentropy.engine.profile import Profile
-from openentropy.engine.runner import Harvest, SourceHealth
+from openentropy.engine.runner import Harvest
+from openentropy.engine.status import SourceHealth
 
 from .profile_overrides import profile_with
 

@@ -20,10 +20,11 @@ import pytest
 
 from openentropy.engine.cluster import ClusterRounds, remote_name
 from openentropy.engine.loader import load_profile_text
-from openentropy.engine.outcome import Status
+from openentropy.engine.outcome import CollectOutcome, Status
 from openentropy.engine.pool import EntropyPool
 from openentropy.engine.remote import RemoteSource, WorkerReport
 from openentropy.engine.runner import Harvest
+from openentropy.engine.status import SourceHealth
 from openentropy.errors import ClusterError, ProfileError
 
 pytest.importorskip("distributed")  # a dev dependency: installed by `pip install -e '.[dev]'`
@@ -246,8 +247,8 @@ def test_a_cluster_without_workers_is_a_clear_error():
 
 
 def _report(sequence: int, incarnation: str = "a" * 16, credit: float = 150.0) -> WorkerReport:
-    source = RemoteSource("clock_jitter", sequence, Status.OK, bytes(range(200)), credit, 2048, 0.01,
-                          health="healthy", h=1.0)
+    outcome = CollectOutcome("clock_jitter", Status.OK, None, 0.01, samples=2048, health="healthy", credit_bits=credit)
+    source = RemoteSource(outcome, bytes(range(200)), sequence, SourceHealth("clock_jitter", "healthy", 0, "", 1.0))
     return WorkerReport("box:1", incarnation, 0, (source,))
 
 
