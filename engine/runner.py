@@ -72,7 +72,8 @@ class Harvest:
         self._runtime = Runtime(profile)
         self._given_sinks = sinks
         self._cluster = ClusterRounds(profile, self._runtime.pool) if profile.engine.distributed else None
-        self._graph = compile_profile(profile, self._runtime) if self._cluster is None else {}
+        # a cluster's rounds are futures on its workers (cluster.py), not this graph
+        self._graph = compile_profile(profile, self._runtime) if self._cluster is None else None
         self._closed_sinks: list[Sink] = []
         self._observers: tuple[RoundObserver, ...] = ()  # replaced whole, so a round reads a stable tuple
         # one thread per source so every collect starts at once, plus one for the rest
@@ -177,13 +178,12 @@ class Harvest:
         """
         started = time.monotonic_ns()
         ctx = RoundContext(index, started, output_bytes, deadline_s, not parallel)
-        graph = graph_for_round(self._graph, ctx)
         if self._cluster is not None:
-            pool_round = self._cluster.run_round(ctx)
+            pool_round: PoolRound = self._cluster.run_round(ctx)
         elif parallel:
-            pool_round: PoolRound = dask.threaded.get(graph, POOL_KEY, pool=self._executor)
+            pool_round = dask.threaded.get(graph_for_round(self._graph, ctx), POOL_KEY, pool=self._executor)
         else:
-            pool_round = dask.get(graph, POOL_KEY)
+            pool_round = dask.get(graph_for_round(self._graph, ctx), POOL_KEY)
         for sink in self._runtime.sinks:
             sink.write(pool_round.output)
         result = RoundResult(index, (time.monotonic_ns() - started) / 1e9, len(pool_round.output), pool_round.sources)
