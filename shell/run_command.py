@@ -8,7 +8,8 @@ current round, closes the sinks (flushed and fsynced) and exits 130; a second on
 interrupts at once. SIGTERM does the same and exits 0 (stop_signals.py).
 
 ``drive_rounds`` and ``graceful_sigint`` are the run loop itself; the interactive shell's
-``run`` calls them on its own (kept) harvest.
+``run`` calls them on its own (kept) harvest, and ``oe stream`` on a harvest writing to
+stdout (with ``silence_stdout`` after a closed pipe).
 """
 
 from __future__ import annotations
@@ -38,7 +39,7 @@ def _load(profile_ref: str, rounds: int | None, n_bytes: int | None, scheduler: 
     return profile
 
 
-def _silence_stdout() -> None:
+def silence_stdout() -> None:
     """After a broken pipe, point stdout at /dev/null so exit-time flushes stay quiet."""
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, sys.stdout.fileno())
@@ -87,7 +88,7 @@ def drive_rounds(harvest, summary, progress, stop: threading.Event, limits=None)
                 progress.update(result, summary)
     except BrokenPipeError:
         summary.stopped_by = "broken pipe"
-        _silence_stdout()
+        silence_stdout()
     except KeyboardInterrupt:
         summary.stopped_by = "interrupted"
         exit_code = EXIT_INTERRUPTED

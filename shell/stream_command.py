@@ -32,7 +32,7 @@ import threading
 import click
 
 from .cli import EXIT_INTERRUPTED, EXIT_RUNTIME, report_error
-from .run_command import _silence_stdout, drive_rounds, graceful_sigint
+from .run_command import silence_stdout, drive_rounds, graceful_sigint
 from .stop_signals import stop_on_sigterm
 
 #: --conditioning spellings: upstream's ``vn`` and ours (engine/source_reader.CONDITIONINGS)
@@ -146,7 +146,7 @@ def _stream_sources(readers, conditioning: str, sink, stop: threading.Event, n_b
         finally:
             sink.close()  # the encoder's last line; after a failed write, nothing
     except BrokenPipeError:
-        _silence_stdout()
+        silence_stdout()
     except KeyboardInterrupt:
         status = EXIT_INTERRUPTED
     except (SinkError, EntropyTimeoutError) as error:
