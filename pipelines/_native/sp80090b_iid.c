@@ -21,6 +21,9 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 enum { EXCURSION = 0, NUM_DIR = 1, LEN_DIR = 2, INC_DEC = 3, NUM_MED = 4, LEN_MED = 5,
        AVG_COL = 6, MAX_COL = 7, PERIOD = 8, COVAR = 13 };
@@ -31,91 +34,161 @@ static const int64_t LAGS[5] = {1, 2, 8, 16, 32};
 /* 5.1 conversion I (ones per 8-bit block) or II (the block as a number, first bit high);
  * a short last block counts, as in the tool. */
 static void convert(const uint8_t *bits, int64_t n, int second, uint8_t *out) {
-    int64_t m = (n + 7) / 8;
-    memset(out, 0, (size_t)m);
-    for (int64_t i = 0; i < n; i++)
-        out[i / 8] += second ? (uint8_t)(bits[i] << (7 - i % 8)) : bits[i];
-}
-
-/* Runs of a 0/1 sequence f[0..m): the number of runs, and the longest run when longest is
- * not NULL (a branch-free pass; the count alone vectorises). */
-static void runs_of(const uint8_t *f, int64_t m, double *number, double *longest) {
-    if (m < 1) { *number = 0; if (longest) *longest = 0; return; }
-    int64_t changes = 0;
-    if (longest == NULL) {
-        for (int64_t i = 1; i < m; i++) changes += f[i] != f[i - 1];
-    } else {
-        int64_t run = 1, best = 1;
-        for (int64_t i = 1; i < m; i++) {
-            int64_t same = f[i] == f[i - 1];
-            changes += 1 - same;
-            run = same * run + 1;
-            best = run > best ? run : best;
-        }
-        *longest = (double)best;
+    int64_t whole = n / 8;
+    for (int64_t j = 0; j < whole; j++) {
+        uint64_t x; /* eight 0/1 bytes, the block's first bit in the lowest byte */
+        memcpy(&x, bits + 8 * j, 8);
+        /* the byte sum lands in the top byte; or each bit at its place from the top */
+        out[j] = second ? (uint8_t)((x * 0x8040201008040201ull) >> 56) : (uint8_t)((x * 0x0101010101010101ull) >> 56);
     }
-    *number = (double)(changes + 1);
+    if (whole * 8 < n) {
+        out[whole] = 0;
+        for (int64_t i = whole * 8; i < n; i++) out[whole] += second ? (uint8_t)(bits[i] << (7 - i % 8)) : bits[i];
+    }
 }
 
-/* 5.1.2-5.1.4: s'_i = +1 when s[i] <= s[i+1], i = 0..m-2; flags is scratch of m bytes;
- * the runs are counted only when want_runs. */
-static void runs_up(const uint8_t *s, int64_t m, uint8_t *flags, int want_runs, double *number, double *longest,
-                    double *most) {
+/* Byte vectors (GCC vector extensions: SSE2 on x86-64, NEON on arm64, plain code
+ * elsewhere) for the counts over lags; loads are unaligned (memcpy). */
+typedef uint8_t u8x16 __attribute__((vector_size(16)));
+
+static inline u8x16 load16(const uint8_t *p) { u8x16 v; memcpy(&v, p, 16); return v; }
+
+/* How many i in [0, m) have a[i] == b[i] (less_equal: a[i] <= b[i]). Lanes count in bytes,
+ * emptied every 255 steps so they cannot wrap. */
+static int64_t count_pairs(const uint8_t *a, const uint8_t *b, int64_t m, int less_equal) {
+    int64_t total = 0, i = 0;
+    while (i + 16 <= m) {
+        u8x16 lanes = {0};
+        int64_t stop = m - i > 16 * 255 ? i + 16 * 255 : m;
+        if (less_equal)
+            for (; i + 16 <= stop; i += 16) lanes -= (u8x16)(load16(a + i) <= load16(b + i));
+        else
+            for (; i + 16 <= stop; i += 16) lanes -= (u8x16)(load16(a + i) == load16(b + i));
+        for (int j = 0; j < 16; j++) total += lanes[j];
+    }
+    for (; i < m; i++) total += less_equal ? a[i] <= b[i] : a[i] == b[i];
+    return total;
+}
+
+/* The sum of a[i] b[i] over i in [0, m). With SSE2 (every x86-64): bytes widened to 16
+ * bits, pmaddwd sums pairs of products into 32-bit lanes (two pairs per lane per 16 bytes,
+ * at most 2 x 2 x 255^2 = 260,100 a step: emptied every 8,192 steps, below 2^31). */
+static uint64_t dot_bytes(const uint8_t *a, const uint8_t *b, int64_t m) {
+    uint64_t total = 0;
+    int64_t i = 0;
+#ifdef __SSE2__
+    const __m128i zero = _mm_setzero_si128();
+    while (i + 16 <= m) {
+        __m128i lanes = zero;
+        int64_t stop = m - i > 16 * 8192 ? i + 16 * 8192 : m;
+        for (; i + 16 <= stop; i += 16) {
+            __m128i x = _mm_loadu_si128((const __m128i *)(a + i)), y = _mm_loadu_si128((const __m128i *)(b + i));
+            lanes = _mm_add_epi32(lanes, _mm_madd_epi16(_mm_unpacklo_epi8(x, zero), _mm_unpacklo_epi8(y, zero)));
+            lanes = _mm_add_epi32(lanes, _mm_madd_epi16(_mm_unpackhi_epi8(x, zero), _mm_unpackhi_epi8(y, zero)));
+        }
+        uint32_t part[4];
+        _mm_storeu_si128((__m128i *)part, lanes);
+        total += (uint64_t)part[0] + part[1] + part[2] + part[3];
+    }
+#endif
+    for (; i < m; i++) total += (uint64_t)a[i] * b[i];
+    return total;
+}
+
+/* Runs of the 0/1 sequence f_0..f_{m-1}, where f_i = s[i] <= s[i+1] (directional, 5.1.2-
+ * 5.1.3) or f_i = s[i] >= threshold (5.1.5-5.1.6): the number of runs and the longest
+ * (the current run starts at the last change: no branch, no flag buffer). Inlined into
+ * each caller, so the flag's form is a constant there. */
+static inline __attribute__((always_inline)) void scan_runs(const uint8_t *s, int64_t m, int directional,
+                                                            int threshold, double *number, double *longest) {
+    if (m < 1) { *number = 0; *longest = 0; return; }
+#define FLAG(i) (directional ? s[(i)] <= s[(i) + 1] : s[(i)] >= threshold)
+    int prev = FLAG(0);
+    int64_t changes = 0, start = 0, best = 1;
+    for (int64_t i = 1; i < m; i++) {
+        int f = FLAG(i);
+        int64_t change = f != prev;
+        changes += change;
+        start ^= (start ^ i) & -change; /* start = change ? i : start, as data, not a branch */
+        int64_t length = i - start + 1;
+        best = length > best ? length : best;
+        prev = f;
+    }
+#undef FLAG
+    *number = (double)(changes + 1);
+    *longest = (double)best;
+}
+
+/* 5.1.2-5.1.4: s'_i = +1 when s[i] <= s[i+1], i = 0..m-2; the runs only when want_runs. */
+static void runs_up(const uint8_t *s, int64_t m, int want_runs, double *number, double *longest, double *most) {
     if (m < 2) { *number = 0; *longest = 0; *most = 0; return; }
-    int64_t pos = 0;
-    for (int64_t i = 0; i < m - 1; i++) { flags[i] = s[i] <= s[i + 1]; pos += flags[i]; }
-    if (want_runs) runs_of(flags, m - 1, number, longest);
+    int64_t pos = count_pairs(s, s + 1, m - 1, 1);
+    if (want_runs) scan_runs(s, m - 1, 1, 0, number, longest);
     *most = (double)(pos > (m - 1 - pos) ? pos : (m - 1 - pos));
 }
 
 /* 5.1.5-5.1.6: s'_i = +1 when s[i] >= median; for integer s that is s[i] >= ceil(median). */
-static void runs_median(const uint8_t *s, int64_t n, double median, uint8_t *flags, int want_longest, double *number,
-                        double *longest) {
-    if (n < 1) { *number = 0; *longest = 0; return; }
+static void runs_median(const uint8_t *s, int64_t n, double median, double *number, double *longest) {
     double c = ceil(median);
     int threshold = c > 256 ? 256 : c < 0 ? 0 : (int)c;
-    for (int64_t i = 0; i < n; i++) flags[i] = s[i] >= threshold;
-    runs_of(flags, n, number, want_longest ? longest : NULL);
+    scan_runs(s, n, 0, threshold, number, longest);
 }
 
 /* ea_iid's excursion term |running - (i+1) mean| with the product unrounded (see above):
- * the FMA instruction when the CPU has it, else glibc's exact fma(). */
+ * the FMA instruction when the CPU has it, else glibc's exact fma(). The running sum is
+ * kept in an integer (at most 255 x 2^32 < 2^53, so its double is the tool's exact double
+ * sum), which frees the loop from the chain of floating-point additions. */
 __attribute__((target("fma"))) static double excursion_fma(const uint8_t *raw, int64_t n, double mean) {
-    double running = 0.0, best = 0.0;
-    for (int64_t i = 0; i < n; i++) {
+    int64_t running = 0, i = 0;
+    double best[4] = {0.0, 0.0, 0.0, 0.0};
+    for (; i + 4 <= n; i += 4)
+        for (int j = 0; j < 4; j++) {
+            running += raw[i + j];
+            double d = fabs(__builtin_fma(-(double)(i + j + 1), mean, (double)running));
+            best[j] = d > best[j] ? d : best[j];
+        }
+    for (; i < n; i++) {
         running += raw[i];
-        double d = fabs(__builtin_fma(-(double)(i + 1), mean, running));
-        best = d > best ? d : best;
+        double d = fabs(__builtin_fma(-(double)(i + 1), mean, (double)running));
+        best[0] = d > best[0] ? d : best[0];
     }
-    return best;
+    double b01 = best[0] > best[1] ? best[0] : best[1], b23 = best[2] > best[3] ? best[2] : best[3];
+    return b01 > b23 ? b01 : b23;
 }
 
 static double excursion_soft(const uint8_t *raw, int64_t n, double mean) {
-    double running = 0.0, best = 0.0;
-    for (int64_t i = 0; i < n; i++) {
+    int64_t running = 0, i = 0;
+    double best[4] = {0.0, 0.0, 0.0, 0.0};
+    for (; i + 4 <= n; i += 4)
+        for (int j = 0; j < 4; j++) {
+            running += raw[i + j];
+            double d = fabs(fma(-(double)(i + j + 1), mean, (double)running));
+            best[j] = d > best[j] ? d : best[j];
+        }
+    for (; i < n; i++) {
         running += raw[i];
-        double d = fabs(fma(-(double)(i + 1), mean, running));
-        if (d > best) best = d;
+        double d = fabs(fma(-(double)(i + 1), mean, (double)running));
+        best[0] = d > best[0] ? d : best[0];
     }
-    return best;
+    double b01 = best[0] > best[1] ? best[0] : best[1], b23 = best[2] > best[3] ? best[2] : best[3];
+    return b01 > b23 ? b01 : b23;
 }
 
-/* 5.1.7-5.1.8: windows from the sample after the last repeat to the next repeat. */
+/* 5.1.7-5.1.8: windows from the sample after the last repeat to the next repeat. A value
+ * repeats in the current window when it was last seen at or after the window's start;
+ * the loop is branch-free, so its only chain is the window's start. */
 static void collisions(const uint8_t *s, int64_t n, double *average, double *maximum) {
-    uint32_t stamp[256] = {0};
-    uint32_t window = 1;
+    int64_t last[256];
+    for (int v = 0; v < 256; v++) last[v] = -1;
     int64_t start = 0, total = 0, count = 0, longest = 0;
     for (int64_t i = 0; i < n; i++) {
-        if (stamp[s[i]] == window) {
-            int64_t length = i - start + 1;
-            total += length;
-            count++;
-            if (length > longest) longest = length;
-            start = i + 1;
-            window++;
-        } else {
-            stamp[s[i]] = window;
-        }
+        int64_t hit = last[s[i]] >= start;
+        last[s[i]] = i;
+        int64_t length = (i - start + 1) & -hit;
+        total += length;
+        count += hit;
+        longest = length > longest ? length : longest;
+        start ^= (start ^ (i + 1)) & -hit;
     }
     *average = count ? (double)total / (double)count : NAN;
     *maximum = (double)longest;
@@ -140,30 +213,17 @@ int oe_sp80090b_iid_statistics(const uint8_t *sym, const uint8_t *raw, int64_t n
     }
     if (active[EXCURSION])
         out[EXCURSION] = __builtin_cpu_supports("fma") ? excursion_fma(raw, n, mean) : excursion_soft(raw, n, mean);
-    uint8_t *flags = NULL;
-    if (active[NUM_DIR] || active[LEN_DIR] || active[INC_DEC] || active[NUM_MED] || active[LEN_MED]) {
-        flags = malloc((size_t)(n ? n : 1));
-        if (flags == NULL) { free(cs1); free(cs2); return -1; }
-    }
     if (active[NUM_DIR] || active[LEN_DIR] || active[INC_DEC])
-        runs_up(runs_seq, runs_n, flags, active[NUM_DIR] || active[LEN_DIR], &out[NUM_DIR], &out[LEN_DIR], &out[INC_DEC]);
+        runs_up(runs_seq, runs_n, active[NUM_DIR] || active[LEN_DIR], &out[NUM_DIR], &out[LEN_DIR], &out[INC_DEC]);
     if (active[NUM_MED] || active[LEN_MED])
-        runs_median(sym, n, median, flags, active[LEN_MED], &out[NUM_MED], &out[LEN_MED]);
-    free(flags);
+        runs_median(sym, n, median, &out[NUM_MED], &out[LEN_MED]);
     if (active[AVG_COL] || active[MAX_COL])
         collisions(col_seq, col_n, &out[AVG_COL], &out[MAX_COL]);
     for (int j = 0; j < 5; j++) {
-        int64_t p = LAGS[j];
-        if (active[PERIOD + j]) {
-            int64_t t = 0;
-            for (int64_t i = 0; i + p < lag_n; i++) t += lag_seq[i] == lag_seq[i + p];
-            out[PERIOD + j] = (double)t;
-        }
-        if (active[COVAR + j]) {
-            uint64_t t = 0;  /* at most 1e6 x 255 x 255: exact in a double */
-            for (int64_t i = 0; i + p < lag_n; i++) t += (uint64_t)cov_seq[i] * cov_seq[i + p];
-            out[COVAR + j] = (double)t;
-        }
+        int64_t p = LAGS[j], pairs = lag_n > p ? lag_n - p : 0;
+        if (active[PERIOD + j]) out[PERIOD + j] = (double)count_pairs(lag_seq, lag_seq + p, pairs, 0);
+        /* at most 1e6 x 255 x 255: exact in a double */
+        if (active[COVAR + j]) out[COVAR + j] = (double)dot_bytes(cov_seq, cov_seq + p, pairs);
     }
     free(cs1);
     free(cs2);
