@@ -30,6 +30,7 @@ tool's. Nothing here credits entropy.
 from __future__ import annotations
 
 import os
+import queue
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
@@ -65,10 +66,17 @@ def decided(c: np.ndarray) -> np.ndarray:
 
 
 def _round(symbols: np.ndarray, values: np.ndarray, k: int, mean: float, median: float, seed: int,
-           index: int, active: np.ndarray) -> np.ndarray:
-    """Round ``index``: the data shuffled by that round's own generator, then t'."""
-    data, raw = iid_shuffle.shuffle(symbols, values, seed, index)
-    return iid_statistics.statistics(data, raw, k, mean, median, active)
+           index: int, active: np.ndarray, spare: queue.SimpleQueue) -> np.ndarray:
+    """Round ``index``: the data shuffled by that round's own generator, then t'.
+
+    The shuffle goes into a pair of buffers taken from ``spare`` (one pair per thread)
+    and given back once t' is computed."""
+    buffers = spare.get()
+    try:
+        data, raw = iid_shuffle.shuffle(symbols, values, seed, index, out=buffers)
+        return iid_statistics.statistics(data, raw, k, mean, median, active)
+    finally:
+        spare.put(buffers)
 
 
 def permutation_test(symbols: np.ndarray, raw: np.ndarray, k: int, *, seed: int | None = None,
@@ -86,11 +94,15 @@ def permutation_test(symbols: np.ndarray, raw: np.ndarray, k: int, *, seed: int 
     c = np.zeros((len(t), 3), dtype=np.int64)
     active = np.ones(len(t), dtype=bool)
     rounds = 0
+    spare: queue.SimpleQueue = queue.SimpleQueue()
+    for _ in range(workers):
+        spare.put((np.empty(len(symbols), dtype=np.uint8), np.empty(len(symbols), dtype=np.uint8)))
     with ThreadPoolExecutor(max_workers=workers) as pool:
         while rounds < shuffles and active.any():
             batch = range(rounds, min(shuffles, rounds + workers))
             wanted = active.copy()
-            futures = [pool.submit(_round, symbols, values, k, mean, median, seed, i, wanted) for i in batch]
+            futures = [pool.submit(_round, symbols, values, k, mean, median, seed, i, wanted, spare)
+                       for i in batch]
             for future in futures:
                 if not active.any():
                     break

@@ -38,20 +38,30 @@ def _kernel():
     return getattr(lib, "oe_sp80090b_iid_shuffle", None) if lib is not None else None
 
 
-def shuffle(symbols: np.ndarray, values: np.ndarray, seed: int, index: int) -> tuple[np.ndarray, np.ndarray]:
-    """(round ``index``'s shuffle of ``symbols``, the raw samples ``values[shuffled]``)."""
+def shuffle(symbols: np.ndarray, values: np.ndarray, seed: int, index: int,
+            out: tuple[np.ndarray, np.ndarray] | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """(round ``index``'s shuffle of ``symbols``, the raw samples ``values[shuffled]``).
+
+    ``out``: two uint8 arrays of ``len(symbols)`` to write them into (a permutation test
+    reuses one pair per thread: fresh megabyte arrays each round cost page faults)."""
     kernel = _kernel()
     if kernel is None:
         shuffled = shuffle_reference(symbols, seed, index)
-        return shuffled, values[shuffled]
+        if out is None:
+            return shuffled, values[shuffled]
+        out[0][:] = shuffled
+        out[1][:] = values[shuffled]
+        return out
     ffi = _native.ffi
     state, inc = pcg_state(seed, index)
     words = np.array([state >> 64, state & _MASK64, inc >> 64, inc & _MASK64], dtype=np.uint64)
     symbols = np.ascontiguousarray(symbols, dtype=np.uint8)
     table = np.zeros(256, dtype=np.uint8)
     table[: len(values)] = values
-    shuffled = np.empty_like(symbols)
-    raw = np.empty_like(symbols)
+    shuffled, raw = out if out is not None else (np.empty_like(symbols), np.empty_like(symbols))
+    if shuffled.shape != symbols.shape or raw.shape != symbols.shape or shuffled.dtype != np.uint8 \
+            or raw.dtype != np.uint8 or not (shuffled.flags.c_contiguous and raw.flags.c_contiguous):
+        raise ValueError("shuffle: out must be two contiguous uint8 arrays the size of symbols")
     u8 = lambda a: ffi.cast("uint8_t *", ffi.from_buffer(a))  # noqa: E731
     if kernel(u8(symbols), u8(table), len(symbols), ffi.cast("uint64_t *", ffi.from_buffer(words)),
               u8(shuffled), u8(raw)) < 0:

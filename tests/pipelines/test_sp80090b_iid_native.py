@@ -126,3 +126,18 @@ def test_seeded_counters_are_reproducible_with_the_new_generator():
     first = permutation_test(symbols, raw, k, seed=4, shuffles=60)
     again = permutation_test(symbols, raw, k, seed=4, shuffles=60, workers=1)
     assert first.counters == again.counters and first.shuffles == again.shuffles
+
+
+def test_shuffle_into_reused_buffers_gives_the_same_round():
+    """The permutation test reuses one buffer pair per thread: the round must not depend on it."""
+    raw = np.random.default_rng(11).integers(0, 9, 5_000).astype(np.uint8)
+    symbols, _ = translate(raw)
+    values = np.unique(raw)
+    buffers = (np.full(len(symbols), 255, np.uint8), np.full(len(symbols), 255, np.uint8))
+    for index in (3, 4):
+        fresh = iid_shuffle.shuffle(symbols, values, 7, index)
+        reused = iid_shuffle.shuffle(symbols, values, 7, index, out=buffers)
+        assert reused[0] is buffers[0] and reused[1] is buffers[1]
+        assert np.array_equal(fresh[0], reused[0]) and np.array_equal(fresh[1], reused[1])
+    with pytest.raises(ValueError, match="out must be"):
+        iid_shuffle.shuffle(symbols, values, 7, 0, out=(buffers[0][:-1], buffers[1]))
