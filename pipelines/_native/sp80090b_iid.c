@@ -95,28 +95,61 @@ static uint64_t dot_bytes(const uint8_t *a, const uint8_t *b, int64_t m) {
     return total;
 }
 
-/* Runs of the 0/1 sequence f_0..f_{m-1}, where f_i = s[i] <= s[i+1] (directional, 5.1.2-
- * 5.1.3) or f_i = s[i] >= threshold (5.1.5-5.1.6): the number of runs and the longest
- * (the current run starts at the last change: no branch, no flag buffer). Inlined into
- * each caller, so the flag's form is a constant there. */
-static inline __attribute__((always_inline)) void scan_runs(const uint8_t *s, int64_t m, int directional,
-                                                            int threshold, double *number, double *longest) {
-    if (m < 1) { *number = 0; *longest = 0; return; }
-#define FLAG(i) (directional ? s[(i)] <= s[(i) + 1] : s[(i)] >= threshold)
-    int prev = FLAG(0);
-    int64_t changes = 0, start = 0, best = 1;
-    for (int64_t i = 1; i < m; i++) {
-        int f = FLAG(i);
-        int64_t change = f != prev;
-        changes += change;
-        start ^= (start ^ i) & -change; /* start = change ? i : start, as data, not a branch */
-        int64_t length = i - start + 1;
-        best = length > best ? length : best;
-        prev = f;
+/* The 0/1 sequences whose runs 5.1.2-5.1.3 and 5.1.5-5.1.6 count: f_i = s[i] <= s[i+1]
+ * (directional) or f_i = s[i] >= threshold (threshold 0..256), 64 of them to a word, f_i
+ * in bit i % 64. With SSE2, 16 flags per compare (a <= b is max(a, b) == b). */
+static uint64_t flag_word(const uint8_t *s, int64_t i, int count, int directional, int threshold) {
+    uint64_t word = 0;
+    int b = 0;
+#ifdef __SSE2__
+    const __m128i t = _mm_set1_epi8((char)(uint8_t)(threshold > 255 ? 255 : threshold));
+    for (; b + 16 <= count && threshold <= 255; b += 16) {
+        __m128i x = _mm_loadu_si128((const __m128i *)(s + i + b));
+        __m128i y = directional ? _mm_loadu_si128((const __m128i *)(s + i + b + 1)) : x;
+        __m128i flags = directional ? _mm_cmpeq_epi8(_mm_max_epu8(x, y), y) : _mm_cmpeq_epi8(_mm_max_epu8(x, t), x);
+        word |= (uint64_t)(uint16_t)_mm_movemask_epi8(flags) << b;
     }
-#undef FLAG
+    if (!directional && threshold > 255) return 0;
+#endif
+    for (; b < count; b++) {
+        int64_t j = i + b;
+        uint64_t f = directional ? s[j] <= s[j + 1] : s[j] >= threshold;
+        word |= f << b;
+    }
+    return word;
+}
+
+/* The number of runs of f_0..f_{m-1} and the longest. A run is a flag and its streak of
+ * equal predecessors: "same" bits (f_i == f_{i-1}, never for i = 0) counted a word at a
+ * time; the longest run is 1 + the longest streak of same bits, which may cross words
+ * (carried), and within a word is the number of x &= x >> 1 steps that empty it. */
+static void scan_runs(const uint8_t *s, int64_t m, int directional, int threshold, double *number,
+                      double *longest) {
+    if (m < 1) { *number = 0; *longest = 0; return; }
+    int64_t changes = 0, best = 0, carry = 0;
+    uint64_t prev = 0;
+    for (int64_t i = 0; i < m; i += 64) {
+        int count = m - i < 64 ? (int)(m - i) : 64;
+        uint64_t valid = count == 64 ? ~0ull : (1ull << count) - 1;
+        uint64_t f = flag_word(s, i, count, directional, threshold);
+        uint64_t same = ~(f ^ ((f << 1) | prev)) & valid;
+        if (i == 0) same &= ~1ull;
+        changes += __builtin_popcountll(~same & valid) - (i == 0);
+        if (same == valid) {
+            carry += count;
+            best = carry > best ? carry : best;
+        } else {
+            int64_t lead = __builtin_ctzll(~same);
+            best = carry + lead > best ? carry + lead : best;
+            int inner = 0;
+            for (uint64_t x = same; x; x &= x >> 1) inner++;
+            best = inner > best ? inner : best;
+            carry = count == 64 ? __builtin_clzll(~same) : 0;
+        }
+        prev = f >> 63;
+    }
     *number = (double)(changes + 1);
-    *longest = (double)best;
+    *longest = (double)(best + 1);
 }
 
 /* 5.1.2-5.1.4: s'_i = +1 when s[i] <= s[i+1], i = 0..m-2; the runs only when want_runs. */

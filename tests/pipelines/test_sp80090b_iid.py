@@ -151,3 +151,19 @@ def test_native_kernel_equals_the_numpy_reference(k, n):
         native = iid_statistics.statistics(symbols, raw, kk, mean, median, active)
         reference = iid_statistics.statistics(symbols, raw, kk, mean, median, active, native=False)
         assert np.array_equal(native, reference, equal_nan=True)
+
+
+@pytest.mark.skipif(iid_statistics._kernel() is None, reason="the native core was built without sp80090b_iid.c")
+@pytest.mark.parametrize("n", [2, 3, 17, 63, 64, 65, 127, 128, 129, 1_000, 4_099])
+@pytest.mark.parametrize("k,stay", [(2, 0.9), (5, 0.97), (16, 0.0), (200, 0.995)])
+def test_native_runs_and_collisions_on_long_runs_and_odd_lengths(n, k, stay):
+    """The kernel counts runs 64 flags to a word: runs that cross words, lengths that do
+    not fill the last word, and sequences that are one run must count as the reference."""
+    raw = _sticky(n, k, n * 1_000 + k, stay)
+    if len(np.unique(raw)) < 2:
+        raw[0] = 1 - min(raw[0], 1)
+    symbols, kk = translate(raw)
+    mean, median = iid_statistics.baseline(symbols, raw, kk)
+    native = iid_statistics.statistics(symbols, raw, kk, mean, median)
+    reference = iid_statistics.statistics(symbols, raw, kk, mean, median, native=False)
+    assert np.array_equal(native, reference, equal_nan=True)
