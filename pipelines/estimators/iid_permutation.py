@@ -29,6 +29,7 @@ tool's. Nothing here credits entropy.
 
 from __future__ import annotations
 
+import collections
 import os
 import queue
 from concurrent.futures import ThreadPoolExecutor
@@ -83,35 +84,47 @@ def permutation_test(symbols: np.ndarray, raw: np.ndarray, k: int, *, seed: int 
                      shuffles: int = SHUFFLES, workers: int | None = None) -> PermutationResult:
     """5.1 on translated ``symbols`` (0..k-1) and the ``raw`` samples they came from.
 
-    Rounds run ``workers`` at a time on threads (the native shuffle and statistics
-    release the GIL); their results are counted in round order, so the counters do not
-    depend on ``workers``."""
+    Rounds run on ``workers`` threads (the native shuffle and statistics release the
+    GIL), with one round queued beyond them so that no thread waits for the counting;
+    a round computes the statistics undecided when it was queued. Results are counted
+    in round order, each only for the statistics still undecided then, so the counters
+    do not depend on ``workers`` (a queued round may compute a statistic that is decided
+    before it is counted: wasted work, never counted)."""
     seed = DEFAULT_SEED if seed is None else int(seed)
     workers = max(1, workers if workers is not None else min(2, os.cpu_count() or 1))
     mean, median = iid_statistics.baseline(symbols, raw, k)
-    t = iid_statistics.statistics(symbols, raw, k, mean, median)
     values = np.unique(raw)  # symbol s is raw value values[s] (translate is monotone)
-    c = np.zeros((len(t), 3), dtype=np.int64)
-    active = np.ones(len(t), dtype=bool)
-    rounds = 0
     spare: queue.SimpleQueue = queue.SimpleQueue()
     for _ in range(workers):
         spare.put((np.empty(len(symbols), dtype=np.uint8), np.empty(len(symbols), dtype=np.uint8)))
+    active = np.ones(len(STATISTIC_NAMES), dtype=bool)
+    c = np.zeros((len(STATISTIC_NAMES), 3), dtype=np.int64)
+    rounds = 0
     with ThreadPoolExecutor(max_workers=workers) as pool:
-        while rounds < shuffles and active.any():
-            batch = range(rounds, min(shuffles, rounds + workers))
-            wanted = active.copy()
-            futures = [pool.submit(_round, symbols, values, k, mean, median, seed, i, wanted, spare)
-                       for i in batch]
-            for future in futures:
-                if not active.any():
-                    break
-                tp = future.result()
-                rounds += 1
-                c[active, 0] += tp[active] > t[active]
-                c[active, 1] += tp[active] == t[active]
-                c[active, 2] += tp[active] < t[active]
-                active &= ~decided(c)
+        # t is computed beside the first rounds: they do not need it, only their counting does
+        unpermuted = pool.submit(iid_statistics.statistics, symbols, raw, k, mean, median)
+        pending: collections.deque = collections.deque()
+
+        def queue_rounds() -> None:
+            while len(pending) < workers + 1 and rounds + len(pending) < shuffles and active.any():
+                index = rounds + len(pending)
+                pending.append(pool.submit(_round, symbols, values, k, mean, median, seed, index,
+                                           active.copy(), spare))
+
+        queue_rounds()
+        t = unpermuted.result()
+        while pending:
+            tp = pending.popleft().result()
+            rounds += 1
+            c[active, 0] += tp[active] > t[active]
+            c[active, 1] += tp[active] == t[active]
+            c[active, 2] += tp[active] < t[active]
+            active &= ~decided(c)
+            if not active.any():
+                for future in pending:
+                    future.cancel()
+                break
+            queue_rounds()
     failing = ~decided(c)
     return PermutationResult(
         statistics={name: float(v) for name, v in zip(STATISTIC_NAMES, t)},
