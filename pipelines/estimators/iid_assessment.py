@@ -18,6 +18,7 @@ here credits entropy: a caller that does should take ``min_entropy`` only when `
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
@@ -64,6 +65,17 @@ def assess_iid(samples, bits_per_symbol: int, *, seed: int | None = None, shuffl
     symbols, k = translate(raw)
     if k <= 1:
         return IidAssessment(bits_per_symbol, k, len(raw), None, None, 0.0, None, 0.0, (), None, None)
+    with ThreadPoolExecutor(max_workers=1) as side:
+        # steps 2-4 take a fraction of a second; they run beside the permutation test
+        others = side.submit(_estimates_and_tests, raw, symbols, k, bits_per_symbol)
+        perm = permutation_test(symbols, raw, k, seed=seed, shuffles=shuffles) if permutation else None
+        literal, bitstring, h_original, h_bitstring, min_entropy, chi, lrs = others.result()
+    return IidAssessment(bits_per_symbol, k, len(raw), literal, bitstring, h_original, h_bitstring,
+                         min_entropy, chi, lrs, perm)
+
+
+def _estimates_and_tests(raw: np.ndarray, symbols: np.ndarray, k: int, bits_per_symbol: int) -> tuple:
+    """Steps 2-4: the MCV estimates and H figures, the chi-square tests and the LRS test."""
     literal = most_common_value(symbols, k)
     h_original = min(float(bits_per_symbol), literal.h)
     bitstring, h_bitstring = None, None
@@ -72,8 +84,4 @@ def assess_iid(samples, bits_per_symbol: int, *, seed: int | None = None, shuffl
         bitstring = most_common_value(to_bits(raw, bits_per_symbol), 2)
         h_bitstring = min(1.0, bitstring.h)
         min_entropy = min(h_original, bits_per_symbol * h_bitstring)
-    chi = chi_square_tests(symbols, k)
-    lrs = lrs_test(symbols, k)
-    perm = permutation_test(symbols, raw, k, seed=seed, shuffles=shuffles) if permutation else None
-    return IidAssessment(bits_per_symbol, k, len(raw), literal, bitstring, h_original, h_bitstring,
-                         min_entropy, chi, lrs, perm)
+    return literal, bitstring, h_original, h_bitstring, min_entropy, chi_square_tests(symbols, k), lrs_test(symbols, k)
