@@ -1,0 +1,296 @@
+/* SP 800-90B 5.1.11's bzip2 length: the bits of a block's coding stages (steps 3 and 4 of
+ * sp80090b_iid_bzip2.c), decided as libbzip2 decides them.
+ *
+ * Step 3, generateMTFValues: move-to-front over the Burrows-Wheeler transform, runs of
+ * zeros written in bijective base 2 (RUNA = 0, RUNB = 1), every other position j as
+ * j + 1, and the end-of-block symbol. A block uses at most 15 distinct bytes (decimal
+ * text: 11), so the list fits one SSE register (mtf_lanes, x86-64 with SSSE3: a 4-cycle
+ * dependency chain a byte) or the nibbles of one word (mtf_nibbles, anywhere: about
+ * 11 cycles); both are branch-free, the move-to-front being a chain that runs no faster
+ * than its latency. The symbols go to a flat stream, a run and the symbol after it in one
+ * 8-byte store (runs of up to RUN_TABLE - 1 zeros from a table; longer ones, rare, by
+ * libbzip2's loop).
+ *
+ * Step 4, sendMTFValues: the symbols are needed only as counts per 50 (the selector
+ * groups) and in all. 2-6 tables by their number; the initial partition of the symbol
+ * frequencies; four rounds of choosing a table per 50 symbols (the first cheapest) and
+ * rebuilding each table's code lengths with the heap construction of
+ * BZ2_hbMakeCodeLengths (depth in the low 8 bits of the weights; lengths capped at 17 by
+ * halving the weights); then the bits each part takes: symbol map, selectors
+ * (move-to-front, unary), delta-coded lengths and the coded symbols.
+ */
+#include "_sp80090b_bzip2.h"
+
+#include <string.h>
+
+enum {
+    GROUP = 50,          /* BZ_G_SIZE: symbols per selector */
+    ITERATIONS = 4,      /* BZ_N_ITERS */
+    MAX_LEN = 17,        /* code-length cap of BZ2_hbMakeCodeLengths' callers */
+    LESSER_COST = 0, GREATER_COST = 15,
+    MAX_ALPHA = BZ_MAX_SYMBOLS + 2, /* symbols + RUNA/RUNB - the zero + end of block */
+    RUN_TABLE = 128,     /* runs below this come from run_code (at most 7 digits + 1 symbol: 8 bytes) */
+};
+
+static const uint64_t NIBBLES_1 = 0x1111111111111111ull, NIBBLES_8 = 0x8888888888888888ull;
+
+/* libbzip2's run coding of `run` zeros, one symbol at a time (for runs too long for the table). */
+static uint8_t *write_run(uint8_t *out, uint32_t run) {
+    for (uint32_t z = run - 1;; z = (z - 2) / 2) {
+        *out++ = (uint8_t)(z & 1); /* RUNB = 1, RUNA = 0 */
+        if (z < 2) break;
+    }
+    return out;
+}
+
+/* The run code of r zeros (r < RUN_TABLE): its digits packed in bytes, first lowest. */
+typedef struct { uint64_t code[RUN_TABLE]; uint8_t digits[RUN_TABLE]; } run_table_t;
+
+static void run_table(run_table_t *t) {
+    for (uint32_t r = 0; r < RUN_TABLE; r++) {
+        uint8_t digits[8];
+        t->digits[r] = r ? (uint8_t)(write_run(digits, r) - digits) : 0;
+        t->code[r] = 0;
+        for (int d = t->digits[r] - 1; d >= 0; d--) t->code[r] = (t->code[r] << 8) | digits[d];
+    }
+}
+
+/* One MTF position j into the stream at o: a zero extends the run; anything else writes
+ * the run before it and j + 1, in one 8-byte store. Masks, not branches: whether j is 0
+ * is as good as random. Returns the new end of the stream. */
+static inline __attribute__((always_inline)) uint8_t *emit(uint8_t *o, uint32_t j, uint32_t *run, const run_table_t *t) {
+    if (__builtin_expect(*run >= RUN_TABLE, 0) && j) { o = write_run(o, *run); *run = 0; }
+    uint32_t r = *run < RUN_TABLE ? *run : 0;
+    uint64_t word = t->code[r] | ((uint64_t)(j + 1) << (8 * t->digits[r]));
+    memcpy(o, &word, 8); /* kept only when j > 0 */
+    uint32_t nonzero = (uint32_t)(j == 0) - 1u;
+    *run = (*run + 1) & ~nonzero;
+    return o + ((t->digits[r] + 1u) & nonzero);
+}
+
+/* The list as nibbles of one word, front lowest, unused nibbles 15: the position of a
+ * symbol is the first zero nibble of the list xor the symbol. About 11 cycles a byte,
+ * the length of that dependency chain. */
+static uint8_t *mtf_nibbles(const uint8_t *sym, uint32_t size, int n_in_use, uint8_t *o, uint32_t *run,
+                            const run_table_t *t) {
+    uint64_t list = ~0ull;
+    for (int i = 0; i < n_in_use; i++) list = (list & ~(0xfull << (4 * i))) | ((uint64_t)i << (4 * i));
+    for (uint32_t i = 0; i < size; i++) {
+        uint64_t ll = sym[i], x = list ^ (NIBBLES_1 * ll);
+        int after = __builtin_ctzll((x - NIBBLES_1) & ~x & NIBBLES_8) + 1; /* 4 (j + 1) */
+        uint64_t keep = ~0ull << after;                                     /* nibbles past j */
+        list = (list & keep) | (((list << 4) | ll) & ~keep);
+        o = emit(o, (uint32_t)(after >> 2) - 1, run, t);
+    }
+    return o;
+}
+
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <tmmintrin.h>
+#define HAVE_MTF_SSSE3 1
+/* The inverse list in the 16 byte lanes of an SSE register: lane s holds the position of
+ * symbol s (unused lanes 0x70, behind every position). One pshufb reads the symbol's
+ * position j into every lane; the symbols before it move back one, the symbol to the
+ * front: a chain of 4 one-cycle instructions a byte. */
+__attribute__((target("ssse3")))
+static uint8_t *mtf_lanes(const uint8_t *sym, uint32_t size, int n_in_use, uint8_t *o, uint32_t *run,
+                          const run_table_t *t) {
+    uint8_t init[16];
+    for (int s = 0; s < 16; s++) init[s] = s < n_in_use ? (uint8_t)s : 0x70;
+    __m128i position = _mm_loadu_si128((const __m128i *)init);
+    const __m128i lane = _mm_setr_epi8(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
+    for (uint32_t i = 0; i < size; i++) {
+        __m128i ll = _mm_set1_epi8((char)sym[i]);
+        __m128i j = _mm_shuffle_epi8(position, ll);
+        position = _mm_sub_epi8(position, _mm_cmpgt_epi8(j, position));
+        position = _mm_andnot_si128(_mm_cmpeq_epi8(ll, lane), position);
+        o = emit(o, (uint32_t)_mm_cvtsi128_si32(j) & 0xff, run, t);
+    }
+    return o;
+}
+#endif
+
+/* Step 3: the symbol stream of sym[0..size) into out; returns its length. */
+static uint32_t mtf_values(const uint8_t *sym, uint32_t size, int n_in_use, uint8_t *out) {
+    run_table_t t;
+    run_table(&t);
+    uint32_t run = 0;
+    uint8_t *o;
+#ifdef HAVE_MTF_SSSE3
+    if (__builtin_cpu_supports("ssse3"))
+        o = mtf_lanes(sym, size, n_in_use, out, &run, &t);
+    else
+#endif
+        o = mtf_nibbles(sym, size, n_in_use, out, &run, &t);
+    if (run) o = write_run(o, run);
+    *o++ = (uint8_t)(n_in_use + 1); /* end of block */
+    return (uint32_t)(o - out);
+}
+
+/* BZ2_hbMakeCodeLengths' construction: a binary heap of weights whose low 8 bits hold the
+ * subtree depth (ties go to the shallower tree), halving the weights until no code is
+ * longer than max_len. */
+static void code_lengths(uint8_t *len, const int32_t *freq, int alpha, int max_len) {
+    int32_t heap[MAX_ALPHA + 2], weight[MAX_ALPHA * 2], parent[MAX_ALPHA * 2];
+    for (int i = 0; i < alpha; i++) weight[i + 1] = (freq[i] == 0 ? 1 : freq[i]) << 8;
+    for (;;) {
+        int nodes = alpha, size = 0;
+        heap[0] = 0; weight[0] = 0; parent[0] = -2;
+        for (int i = 1; i <= alpha; i++) {
+            parent[i] = -1;
+            heap[++size] = i;
+            int z = size, t = heap[z];
+            while (weight[t] < weight[heap[z >> 1]]) { heap[z] = heap[z >> 1]; z >>= 1; }
+            heap[z] = t;
+        }
+        while (size > 1) {
+            int n[2];
+            for (int pick = 0; pick < 2; pick++) {
+                n[pick] = heap[1];
+                heap[1] = heap[size--];
+                int z = 1, t = heap[z];
+                for (;;) {
+                    int y = z << 1;
+                    if (y > size) break;
+                    if (y < size && weight[heap[y + 1]] < weight[heap[y]]) y++;
+                    if (weight[t] < weight[heap[y]]) break;
+                    heap[z] = heap[y];
+                    z = y;
+                }
+                heap[z] = t;
+            }
+            nodes++;
+            parent[n[0]] = parent[n[1]] = nodes;
+            int32_t d0 = weight[n[0]] & 0xff, d1 = weight[n[1]] & 0xff;
+            weight[nodes] = (int32_t)(((uint32_t)weight[n[0]] & 0xffffff00u) + ((uint32_t)weight[n[1]] & 0xffffff00u))
+                            | (1 + (d0 > d1 ? d0 : d1));
+            parent[nodes] = -1;
+            heap[++size] = nodes;
+            int z = size, t = heap[z];
+            while (weight[t] < weight[heap[z >> 1]]) { heap[z] = heap[z >> 1]; z >>= 1; }
+            heap[z] = t;
+        }
+        int too_long = 0;
+        for (int i = 1; i <= alpha; i++) {
+            int j = 0, k = i;
+            while (parent[k] >= 0) { k = parent[k]; j++; }
+            len[i - 1] = (uint8_t)j;
+            if (j > max_len) too_long = 1;
+        }
+        if (!too_long) return;
+        for (int i = 1; i <= alpha; i++) weight[i] = (1 + ((weight[i] >> 8) / 2)) << 8;
+    }
+}
+
+/* Counts per 50 symbols (hist, ngroups x alpha) and in all (freq). */
+static void count_groups(const uint8_t *mtf, uint32_t nmtf, int alpha, uint8_t *hist, int32_t *freq) {
+    uint32_t ngroups = (nmtf + GROUP - 1) / GROUP;
+    memset(hist, 0, (size_t)ngroups * (size_t)alpha);
+    for (uint32_t g = 0; g < ngroups; g++) {
+        uint8_t *h = hist + (size_t)g * alpha;
+        uint32_t end = g + 1 < ngroups ? GROUP : nmtf - g * GROUP;
+        const uint8_t *s = mtf + (size_t)g * GROUP;
+        for (uint32_t i = 0; i < end; i++) h[s[i]]++;
+    }
+    memset(freq, 0, sizeof(int32_t) * (size_t)alpha);
+    for (uint32_t g = 0; g < ngroups; g++)
+        for (int v = 0; v < alpha; v++) freq[v] += hist[(size_t)g * alpha + v];
+}
+
+/* The initial tables: the symbols cut into `tables` ranges of about equal frequency, each
+ * table cheap (LESSER_COST) on its range (libbzip2's initial partition, quirks included). */
+static void initial_tables(uint8_t len[6][MAX_ALPHA], int tables, const int32_t *freq, int alpha, uint32_t nmtf) {
+    int parts = tables, gs = 0;
+    int64_t remaining = nmtf;
+    while (parts > 0) {
+        int64_t target = remaining / parts, have = 0;
+        int ge = gs - 1;
+        while (have < target && ge < alpha - 1) { ge++; have += freq[ge]; }
+        if (ge > gs && parts != tables && parts != 1 && ((tables - parts) % 2 == 1)) { have -= freq[ge]; ge--; }
+        for (int v = 0; v < alpha; v++) len[parts - 1][v] = (v >= gs && v <= ge) ? LESSER_COST : GREATER_COST;
+        parts--;
+        gs = ge + 1;
+        remaining -= have;
+    }
+}
+
+/* The four rounds: a table per group (selector), then each table's lengths from the
+ * symbols of the groups that chose it. */
+static void refine_tables(uint8_t len[6][MAX_ALPHA], int tables, int alpha, const uint8_t *hist, uint32_t ngroups,
+                          uint8_t *selector) {
+    /* a group's cost is at most 50 x 17: 16-bit lanes, tables side by side, one SSE2
+     * multiply-add per symbol */
+    typedef int16_t tables_v __attribute__((vector_size(16)));
+    int32_t rfreq[6][MAX_ALPHA];
+    for (int iter = 0; iter < ITERATIONS; iter++) {
+        memset(rfreq, 0, sizeof rfreq);
+        tables_v by_symbol[MAX_ALPHA];
+        for (int v = 0; v < alpha; v++)
+            for (int t = 0; t < 8; t++) by_symbol[v][t] = t < tables ? len[t][v] : 0;
+        for (uint32_t g = 0; g < ngroups; g++) {
+            const uint8_t *h = hist + (size_t)g * alpha;
+            tables_v cost = {0};
+            for (int v = 0; v < alpha; v++) cost += (int16_t)h[v] * by_symbol[v];
+            int best = 0;
+            for (int t = 1; t < tables; t++) if (cost[t] < cost[best]) best = t;
+            selector[g] = (uint8_t)best;
+            for (int v = 0; v < alpha; v++) rfreq[best][v] += h[v];
+        }
+        for (int t = 0; t < tables; t++) code_lengths(len[t], rfreq[t], alpha, MAX_LEN);
+    }
+}
+
+/* Bits of the symbol map, the selectors, the code lengths and the coded symbols. */
+static int64_t stream_bits(uint8_t len[6][MAX_ALPHA], int tables, int alpha, const uint8_t *hist, uint32_t ngroups,
+                           const uint8_t *selector, const uint8_t *in_use) {
+    int64_t bits = 16;
+    for (int i = 0; i < 16; i++) {
+        int used = 0;
+        for (int j = 0; j < 16; j++) used |= in_use[i * 16 + j];
+        bits += used ? 16 : 0;
+    }
+    bits += 3 + 15;
+    uint8_t order[6] = {0, 1, 2, 3, 4, 5};
+    for (uint32_t g = 0; g < ngroups; g++) {
+        int j = 0;
+        uint8_t want = selector[g], prev = order[0];
+        if (prev != want) {
+            j = 1;
+            while (order[j] != want) { uint8_t t = order[j]; order[j] = prev; prev = t; j++; }
+            order[j] = prev;
+            order[0] = want;
+        }
+        bits += j + 1;
+    }
+    for (int t = 0; t < tables; t++) {
+        int cur = len[t][0];
+        bits += 5;
+        for (int v = 0; v < alpha; v++) {
+            int d = len[t][v] - cur;
+            bits += 2 * (d < 0 ? -d : d) + 1;
+            cur = len[t][v];
+        }
+    }
+    for (uint32_t g = 0; g < ngroups; g++) {
+        const uint8_t *h = hist + (size_t)g * alpha;
+        const uint8_t *l = len[selector[g]];
+        for (int v = 0; v < alpha; v++) bits += (int64_t)h[v] * l[v];
+    }
+    return bits;
+}
+
+int64_t oe_bzip2_coded_bits(const uint8_t *sym, uint32_t size, const uint8_t *in_use, bz_coding_work_t *w) {
+    int n_in_use = 0;
+    for (int c = 0; c < 256; c++) n_in_use += in_use[c] != 0;
+    int alpha = n_in_use + 2;
+    uint32_t nmtf = mtf_values(sym, size, n_in_use, w->mtf);
+    uint32_t ngroups = (nmtf + GROUP - 1) / GROUP;
+    int32_t freq[MAX_ALPHA];
+    count_groups(w->mtf, nmtf, alpha, w->hist, freq);
+    int tables = nmtf < 200 ? 2 : nmtf < 600 ? 3 : nmtf < 1200 ? 4 : nmtf < 2400 ? 5 : 6;
+    uint8_t len[6][MAX_ALPHA];
+    for (int t = 0; t < tables; t++) memset(len[t], GREATER_COST, (size_t)alpha);
+    initial_tables(len, tables, freq, alpha, nmtf);
+    refine_tables(len, tables, alpha, w->hist, ngroups, w->selector);
+    return stream_bits(len, tables, alpha, w->hist, ngroups, w->selector, in_use);
+}
