@@ -7,9 +7,10 @@
  * 1. An LSD radix sort on the first words of each rotation packed into a 32-bit key
  *    (ceil(log2 distinct) bits a word, as many words as fit: 3 of 8-bit samples' 257
  *    words, 6 of 4-bit samples' 17). The key's bits are cut into at most three equal
- *    digits of at most 11 bits (2,048 counters stay in the L1 cache); all the digits'
- *    counts are taken while the keys are built, and a pass whose digit is the same for
- *    every key is skipped.
+ *    digits of at most 11 bits (2,048 counters stay in the L1 cache). The keys are built
+ *    straight into the first pass's order (its counts from a pass over the ranks), the
+ *    other passes' counts taken on the way; a pass whose digit is the same for every key
+ *    is skipped.
  * 2. The rotations still tied, on shuffled samples a few hundred pairs in a block, are
  *    sorted by insertion, compared word by word past the key.
  * 3. Only when that gives up (a tied group of more than INSERTION_MAX rotations, or two
@@ -67,22 +68,29 @@ static bz_keyed_t *sort_by_first_words(bz_sort_work_t *w, uint16_t *rank, uint32
      * accesses mispredicts them) */
     uint32_t (*count)[1u << DIGIT_MAX] = (uint32_t (*)[1u << DIGIT_MAX])w->count;
     memset(count, 0, sizeof(uint32_t) * PASSES_MAX << DIGIT_MAX);
-    uint32_t key = 0;
-    for (uint32_t j = 0; j < per_key; j++) key = (key << bits) | rank[j];
-    bz_keyed_t *a = w->keys, *tmp = w->keys_tmp;
+    uint32_t first = 0;
+    for (uint32_t j = 0; j < per_key; j++) first = (first << bits) | rank[j];
+    /* the first pass's counts, then the keys built straight into its order (saving a
+     * write and a read of every pair); the other passes' counts on the way */
+    uint32_t key = first;
     for (uint32_t i = 0; i < m; i++) {
-        a[i].key = key;
-        a[i].idx = i;
-        /* all three counts, used or not: a fixed loop the compiler unrolls */
         count[0][key & digit_mask]++;
+        key = ((key << bits) | rank[i + per_key]) & key_mask;
+    }
+    uint32_t sum = 0;
+    for (uint32_t d = 0; d <= digit_mask; d++) { uint32_t n = count[0][d]; count[0][d] = sum; sum += n; }
+    bz_keyed_t *a = w->keys, *tmp = w->keys_tmp;
+    key = first;
+    for (uint32_t i = 0; i < m; i++) {
+        a[count[0][key & digit_mask]++] = (bz_keyed_t){key, i};
         count[1][(key >> digit) & digit_mask]++;
         count[2][(key >> (2 * digit)) & digit_mask]++;
         key = ((key << bits) | rank[i + per_key]) & key_mask;
     }
-    for (uint32_t p = 0; p < passes; p++) {
+    for (uint32_t p = 1; p < passes; p++) {
         uint32_t shift = p * digit, *c = count[p];
         if (c[(a[0].key >> shift) & digit_mask] == m) continue; /* every key has this digit */
-        uint32_t sum = 0;
+        sum = 0;
         for (uint32_t d = 0; d <= digit_mask; d++) { uint32_t n = c[d]; c[d] = sum; sum += n; }
         for (uint32_t i = 0; i < m; i++) tmp[c[(a[i].key >> shift) & digit_mask]++] = a[i];
         bz_keyed_t *t = a;

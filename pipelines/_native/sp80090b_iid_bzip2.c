@@ -76,6 +76,7 @@ typedef struct {
     uint64_t *suffix;   /* SUFFIXES_MAX */
     slot_t *slot;       /* SUFFIXES_MAX: BZ_WORD_BYTES per word rank */
     uint32_t *next;     /* SUFFIXES_MAX + 1: each bucket's next free position in bwt */
+    uint32_t *value_count; /* EXTRA_WORD + 1: samples path, a block's words by value */
     bz_sort_work_t sort;
     bz_coding_work_t coding;
 } work_t;
@@ -101,7 +102,7 @@ int64_t oe_sp80090b_iid_decimal_text(const uint8_t *raw, int64_t n, uint8_t *out
 }
 
 static void work_free(work_t *w) {
-    free(w->rank); free(w->word_id); free(w->bwt); free(w->suffix); free(w->slot); free(w->next);
+    free(w->rank); free(w->word_id); free(w->bwt); free(w->suffix); free(w->slot); free(w->next); free(w->value_count);
     free(w->sort.sa); free(w->sort.group); free(w->sort.k2); free(w->sort.ranges); free(w->sort.next_ranges);
     free(w->sort.keys); free(w->sort.keys_tmp); free(w->sort.count);
     free(w->coding.mtf); free(w->coding.hist); free(w->coding.selector);
@@ -119,6 +120,8 @@ static work_t *work_alloc(void) {
     w->suffix = malloc(SUFFIXES_MAX * sizeof(uint64_t));
     w->slot = malloc(SUFFIXES_MAX * sizeof(slot_t));
     w->next = malloc((SUFFIXES_MAX + 1) * sizeof(uint32_t));
+    /* counters in the heap, not on the stack: see sp80090b_bzip2_sort.c */
+    w->value_count = malloc((EXTRA_WORD + 1) * sizeof(uint32_t));
     w->sort.sa = malloc(words * sizeof(uint32_t));
     w->sort.group = malloc(words * sizeof(uint32_t));
     w->sort.k2 = malloc(words * sizeof(uint32_t));
@@ -130,7 +133,7 @@ static work_t *work_alloc(void) {
     w->coding.mtf = malloc(BLOCK_CAP + 16);
     w->coding.hist = malloc(groups * (BZ_MAX_SYMBOLS + 2));
     w->coding.selector = malloc(groups);
-    if (!w->rank || !w->word_id || !w->bwt || !w->suffix || !w->slot || !w->next || !w->sort.sa ||
+    if (!w->rank || !w->word_id || !w->bwt || !w->suffix || !w->slot || !w->next || !w->value_count || !w->sort.sa ||
         !w->sort.group || !w->sort.k2 || !w->sort.ranges || !w->sort.next_ranges || !w->sort.keys ||
         !w->sort.keys_tmp || !w->sort.count || !w->coding.mtf || !w->coding.hist || !w->coding.selector) {
         work_free(w);
@@ -357,16 +360,16 @@ static uint32_t joined_id(const uint8_t *bytes, int n) {
 }
 
 /* Fills the words table and w->rank for the block of samples from word `first` at byte
- * `skip` to word `last` at byte `take` (exclusive): when either cuts a word, the cut
- * word's head (last's first take digits) and tail (first's bytes from skip) join into the
- * block's first word. Returns m, or -1 when the block holds no space. */
+ * `skip` to word `last` at byte `take` (exclusive), count[v] holding how many of the
+ * words first..last - 1 are value v's: when either end cuts a word, the cut word's head
+ * (last's first take digits) and tail (first's bytes from skip) join into the block's
+ * first word. Returns m, or -1 when the block holds no space. */
 static int64_t words_of_samples(work_t *w, const value_words_t *vw, const uint8_t *raw, int64_t first, uint32_t skip,
-                                int64_t last, uint32_t take) {
+                                int64_t last, uint32_t take, uint32_t *count) {
     if (last == first) return -1;
     int joined = skip > 0 || take > 0;
-    uint32_t count[EXTRA_WORD + 1] = {0};
     int64_t whole = first + joined; /* the first word read whole */
-    for (int64_t i = whole; i < last; i++) count[raw[i]]++;
+    if (joined) count[raw[first]]--;
     uint8_t bytes[BZ_WORD_BYTES];
     int n = 0;
     uint32_t join = 0;
@@ -409,6 +412,33 @@ static int64_t words_of_samples(work_t *w, const value_words_t *vw, const uint8_
     return out - w->rank;
 }
 
+/* Step 1 from samples: the block starting at byte `skip` of word `first` ends in word
+ * `last` (returned) after its first *take bytes; *final when the text ends there. The
+ * values of the words first..last - 1 are counted into count on the way. */
+static int64_t block_end(const value_words_t *vw, const uint8_t *raw, int64_t n, int64_t first, uint32_t skip,
+                         uint32_t *count, uint32_t *take, int *final) {
+    memset(count, 0, (EXTRA_WORD + 1) * sizeof(uint32_t));
+    int64_t last = first, before = -(int64_t)skip; /* bytes of the block before word `last` */
+    for (; last < n - 1; last++) {
+        uint32_t v = raw[last];
+        if (before + vw->digits[v] + 1 > BLOCK_MAX) break;
+        before += vw->digits[v] + 1;
+        count[v]++;
+    }
+    const uint8_t *d = vw->digit[raw[last]];
+    uint32_t digits = vw->digits[raw[last]];
+    if (last == n - 1 && before + digits <= BLOCK_MAX) { /* the text ends in this block: the last word whole */
+        *take = digits;
+        *final = 1;
+        return last;
+    }
+    *take = (uint32_t)(BLOCK_MAX - before);
+    while (*take > 0 && *take < digits && d[*take] == d[*take - 1]) ++*take; /* whole runs */
+    if (last == n - 1 && *take + 1 == digits) *take = digits; /* BZ_FINISH: the last byte joins */
+    *final = last == n - 1 && *take == digits;
+    return last;
+}
+
 int64_t oe_sp80090b_iid_compression(const uint8_t *raw, int64_t n) {
     if (n <= 0) return -1;
     value_words_t vw;
@@ -419,28 +449,10 @@ int64_t oe_sp80090b_iid_compression(const uint8_t *raw, int64_t n) {
     int64_t first = 0;
     uint32_t skip = 0;
     for (;;) {
-        /* step 1: the word holding the block's BLOCK_MAX-th byte, and the bytes of it taken */
-        int64_t last = first, before = -(int64_t)skip; /* bytes of the block before word `last` */
-        for (; last < n; last++) {
-            int64_t bytes = vw.digits[raw[last]] + (last + 1 < n); /* the last sample's word has no space */
-            if (before + bytes > BLOCK_MAX) break;
-            before += bytes;
-        }
         uint32_t take;
         int final;
-        if (last == n) { /* the text ends in this block: it takes the last word whole */
-            last = n - 1;
-            take = vw.digits[raw[last]];
-            final = 1;
-        } else {
-            const uint8_t *d = vw.digit[raw[last]];
-            uint32_t digits = vw.digits[raw[last]];
-            take = (uint32_t)(BLOCK_MAX - before);
-            while (take > 0 && take < digits && d[take] == d[take - 1]) take++; /* whole runs */
-            if (last == n - 1 && take + 1 == digits) take = digits; /* BZ_FINISH: the last byte joins */
-            final = last == n - 1 && take == digits;
-        }
-        int64_t m = words_of_samples(w, &vw, raw, first, skip, last, take);
+        int64_t last = block_end(&vw, raw, n, first, skip, w->value_count, &take, &final);
+        int64_t m = words_of_samples(w, &vw, raw, first, skip, last, take, w->value_count);
         int64_t bits = m < 0 ? m : block_bits(w, (uint32_t)m);
         if (bits < 0) { rc = bits; break; }
         total += 48 + 32 + 1 + 24 + bits;
