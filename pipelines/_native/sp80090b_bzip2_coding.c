@@ -8,8 +8,8 @@
  * dependency chain a byte) or the nibbles of one word (mtf_nibbles, anywhere: about
  * 11 cycles); both are branch-free, the move-to-front being a chain that runs no faster
  * than its latency. The symbols go to a flat stream, a run and the symbol after it in one
- * 8-byte store (runs of up to RUN_TABLE - 1 zeros from a table; longer ones, rare, by
- * libbzip2's loop).
+ * 8-byte store from a table by run and position (runs of up to RUN_TABLE - 1 zeros;
+ * longer ones, rare, by libbzip2's loop).
  *
  * Step 4, sendMTFValues: the symbols are needed only as counts per 50 (the selector
  * groups) and in all. 2-6 tables by their number; the initial partition of the symbol
@@ -29,7 +29,7 @@ enum {
     MAX_LEN = 17,        /* code-length cap of BZ2_hbMakeCodeLengths' callers */
     LESSER_COST = 0, GREATER_COST = 15,
     MAX_ALPHA = BZ_MAX_SYMBOLS + 2, /* symbols + RUNA/RUNB - the zero + end of block */
-    RUN_TABLE = 128,     /* runs below this come from run_code (at most 7 digits + 1 symbol: 8 bytes) */
+    RUN_TABLE = 16,      /* runs below this come from run_table (at most 3 digits + 1 symbol) */
 };
 
 static const uint64_t NIBBLES_1 = 0x1111111111111111ull, NIBBLES_8 = 0x8888888888888888ull;
@@ -43,29 +43,36 @@ static uint8_t *write_run(uint8_t *out, uint32_t run) {
     return out;
 }
 
-/* The run code of r zeros (r < RUN_TABLE): its digits packed in bytes, first lowest. */
-typedef struct { uint64_t code[RUN_TABLE]; uint8_t digits[RUN_TABLE]; } run_table_t;
+/* What MTF position j (< 16) writes after a run of r < RUN_TABLE zeros: the run's
+ * digits and j + 1 packed in bytes (first lowest), and how many they are (0 when j is 0:
+ * the run goes on instead). */
+typedef struct { uint64_t bytes; uint32_t advance; } step_t;
+typedef struct { step_t step[RUN_TABLE][16]; } run_table_t;
 
 static void run_table(run_table_t *t) {
     for (uint32_t r = 0; r < RUN_TABLE; r++) {
         uint8_t digits[8];
-        t->digits[r] = r ? (uint8_t)(write_run(digits, r) - digits) : 0;
-        t->code[r] = 0;
-        for (int d = t->digits[r] - 1; d >= 0; d--) t->code[r] = (t->code[r] << 8) | digits[d];
+        uint32_t n = r ? (uint32_t)(write_run(digits, r) - digits) : 0;
+        uint64_t code = 0;
+        for (uint32_t d = n; d-- > 0;) code = (code << 8) | digits[d];
+        t->step[r][0] = (step_t){0, 0};
+        for (uint64_t j = 1; j < 16; j++) t->step[r][j] = (step_t){code | ((j + 1) << (8 * n)), n + 1};
     }
 }
 
 /* One MTF position j into the stream at o: a zero extends the run; anything else writes
- * the run before it and j + 1, in one 8-byte store. Masks, not branches: whether j is 0
- * is as good as random. Returns the new end of the stream. */
+ * the run before it and j + 1, in one 8-byte store from the table. No branch on j: whether
+ * it is 0 is as good as random. Returns the new end of the stream. */
 static inline __attribute__((always_inline)) uint8_t *emit(uint8_t *o, uint32_t j, uint32_t *run, const run_table_t *t) {
-    if (__builtin_expect(*run >= RUN_TABLE, 0) && j) { o = write_run(o, *run); *run = 0; }
-    uint32_t r = *run < RUN_TABLE ? *run : 0;
-    uint64_t word = t->code[r] | ((uint64_t)(j + 1) << (8 * t->digits[r]));
-    memcpy(o, &word, 8); /* kept only when j > 0 */
-    uint32_t nonzero = (uint32_t)(j == 0) - 1u;
-    *run = (*run + 1) & ~nonzero;
-    return o + ((t->digits[r] + 1u) & nonzero);
+    if (__builtin_expect(*run >= RUN_TABLE, 0)) { /* a long run: libbzip2's loop when it ends */
+        if (j == 0) { ++*run; return o; }
+        o = write_run(o, *run);
+        *run = 0;
+    }
+    const step_t *s = &t->step[*run][j];
+    memcpy(o, &s->bytes, 8); /* kept only when j > 0 */
+    *run = (*run + 1) & -(uint32_t)(j == 0);
+    return o + s->advance;
 }
 
 /* The list as nibbles of one word, front lowest, unused nibbles 15: the position of a
