@@ -30,8 +30,10 @@ typedef struct {
 /* The coding stage's buffers, for blocks of up to `size` bytes. */
 typedef struct {
     uint8_t *mtf;      /* size + 16: the MTF/RLE2 symbol stream (8-byte stores overrun it) */
-    uint8_t *hist;     /* (size / 50 + 2) x (BZ_MAX_SYMBOLS + 2): symbol counts per 50 */
+    uint8_t *hist;     /* (size / 50 + 2) x (BZ_MAX_SYMBOLS + 2) + 16: symbol counts per 50 */
     uint8_t *selector; /* size / 50 + 2: the table each 50 symbols use */
+    int32_t (*rfreq)[BZ_MAX_SYMBOLS + 2]; /* 6: each table's symbol counts (its groups') */
+    void *table_counts;                   /* 6 x 32 bytes, 16-byte aligned: the same in 16-bit lanes */
 } bz_coding_work_t;
 
 /* Sorts the m cyclic rotations of rank[0..m) (values < distinct, rank has room for

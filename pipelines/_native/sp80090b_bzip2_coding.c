@@ -30,6 +30,8 @@ enum {
     LESSER_COST = 0, GREATER_COST = 15,
     MAX_ALPHA = BZ_MAX_SYMBOLS + 2, /* symbols + RUNA/RUNB - the zero + end of block */
     RUN_TABLE = 16,      /* runs below this come from run_table (at most 3 digits + 1 symbol) */
+    COST_BITS = 10, COST_MASK = (1 << COST_BITS) - 1, /* a group's cost under one table */
+    FLUSH_GROUPS = 1000, /* groups between flushes of the 16-bit table counts */
 };
 
 static const uint64_t NIBBLES_1 = 0x1111111111111111ull, NIBBLES_8 = 0x8888888888888888ull;
@@ -221,28 +223,65 @@ static void initial_tables(uint8_t len[6][MAX_ALPHA], int tables, const int32_t 
     }
 }
 
+/* Symbol counts of the groups that chose each table, 16 symbols as 16-bit lanes: a group
+ * adds its row of counts to its table's in two vector additions instead of alpha scalar
+ * ones. 16-bit lanes hold FLUSH_GROUPS x 50 < 65536; then they are flushed into rfreq. */
+typedef uint8_t bytes_v __attribute__((vector_size(16)));
+typedef uint16_t counts_v __attribute__((vector_size(16)));
+
+static void flush_counts(counts_v acc[6][2], int32_t rfreq[6][MAX_ALPHA], int tables, int alpha) {
+    for (int t = 0; t < tables; t++) {
+        for (int v = 0; v < alpha && v < 16; v++) rfreq[t][v] += acc[t][v / 8][v % 8];
+        acc[t][0] = acc[t][1] = (counts_v){0};
+    }
+}
+
 /* The four rounds: a table per group (selector), then each table's lengths from the
- * symbols of the groups that chose it. */
+ * symbols of the groups that chose it. A group's cost under every table comes from one
+ * multiply-add a symbol: the tables' lengths packed COST_BITS apiece in a uint64 (a
+ * group costs at most 50 x 17 = 850 < 1024 under any table, so no lane carries). */
 static void refine_tables(uint8_t len[6][MAX_ALPHA], int tables, int alpha, const uint8_t *hist, uint32_t ngroups,
-                          uint8_t *selector) {
-    /* a group's cost is at most 50 x 17: 16-bit lanes, tables side by side, one SSE2
-     * multiply-add per symbol */
-    typedef int16_t tables_v __attribute__((vector_size(16)));
-    int32_t rfreq[6][MAX_ALPHA];
+                          bz_coding_work_t *w) {
+    counts_v (*acc)[2] = (counts_v (*)[2])w->table_counts; /* not on the stack: see sp80090b_bzip2_sort.c */
+    int32_t (*rfreq)[MAX_ALPHA] = w->rfreq;
+    bytes_v keep = {0}; /* the lanes of a row's 16 bytes that are this row's (alpha may be 17: lane 16 apart) */
+    for (int v = 0; v < 16; v++) keep[v] = v < alpha ? 0xff : 0;
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__ /* byte v, then a zero byte: 16-bit lane v */
+    const bytes_v low = {0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23};
+    const bytes_v high = {8, 24, 9, 25, 10, 26, 11, 27, 12, 28, 13, 29, 14, 30, 15, 31};
+#else
+    const bytes_v low = {16, 0, 17, 1, 18, 2, 19, 3, 20, 4, 21, 5, 22, 6, 23, 7};
+    const bytes_v high = {24, 8, 25, 9, 26, 10, 27, 11, 28, 12, 29, 13, 30, 14, 31, 15};
+#endif
+    const bytes_v zero = {0};
     for (int iter = 0; iter < ITERATIONS; iter++) {
-        memset(rfreq, 0, sizeof rfreq);
-        tables_v by_symbol[MAX_ALPHA];
-        for (int v = 0; v < alpha; v++)
-            for (int t = 0; t < 8; t++) by_symbol[v][t] = t < tables ? len[t][v] : 0;
+        uint64_t packed[MAX_ALPHA];
+        for (int v = 0; v < alpha; v++) {
+            packed[v] = 0;
+            for (int t = 0; t < tables; t++) packed[v] |= (uint64_t)len[t][v] << (COST_BITS * t);
+        }
+        memset(rfreq, 0, sizeof(int32_t) * 6 * MAX_ALPHA);
+        for (int t = 0; t < 6; t++) acc[t][0] = acc[t][1] = (counts_v){0};
         for (uint32_t g = 0; g < ngroups; g++) {
             const uint8_t *h = hist + (size_t)g * alpha;
-            tables_v cost = {0};
-            for (int v = 0; v < alpha; v++) cost += (int16_t)h[v] * by_symbol[v];
-            int best = 0;
-            for (int t = 1; t < tables; t++) if (cost[t] < cost[best]) best = t;
-            selector[g] = (uint8_t)best;
-            for (int v = 0; v < alpha; v++) rfreq[best][v] += h[v];
+            uint64_t cost = 0;
+            for (int v = 0; v < alpha; v++) cost += h[v] * packed[v];
+            uint32_t best = 0, best_cost = (uint32_t)cost & COST_MASK;
+            for (int t = 1; t < tables; t++) { /* the first cheapest, without branches */
+                uint32_t c = (uint32_t)(cost >> (COST_BITS * t)) & COST_MASK, cheaper = c < best_cost;
+                best = cheaper ? (uint32_t)t : best;
+                best_cost = cheaper ? c : best_cost;
+            }
+            w->selector[g] = (uint8_t)best;
+            bytes_v row;
+            memcpy(&row, h, 16); /* the hist buffer has 16 bytes to spare past its last row */
+            row &= keep;
+            acc[best][0] += (counts_v)__builtin_shuffle(row, zero, low);
+            acc[best][1] += (counts_v)__builtin_shuffle(row, zero, high);
+            if (alpha > 16) rfreq[best][16] += h[16];
+            if (g % FLUSH_GROUPS == FLUSH_GROUPS - 1) flush_counts(acc, rfreq, tables, alpha);
         }
+        flush_counts(acc, rfreq, tables, alpha);
         for (int t = 0; t < tables; t++) code_lengths(len[t], rfreq[t], alpha, MAX_LEN);
     }
 }
@@ -298,6 +337,6 @@ int64_t oe_bzip2_coded_bits(const uint8_t *sym, uint32_t size, const uint8_t *in
     uint8_t len[6][MAX_ALPHA];
     for (int t = 0; t < tables; t++) memset(len[t], GREATER_COST, (size_t)alpha);
     initial_tables(len, tables, freq, alpha, nmtf);
-    refine_tables(len, tables, alpha, w->hist, ngroups, w->selector);
+    refine_tables(len, tables, alpha, w->hist, ngroups, w);
     return stream_bits(len, tables, alpha, w->hist, ngroups, w->selector, in_use);
 }

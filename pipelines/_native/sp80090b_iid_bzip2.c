@@ -105,7 +105,8 @@ static void work_free(work_t *w) {
     free(w->rank); free(w->word_id); free(w->bwt); free(w->suffix); free(w->slot); free(w->next); free(w->value_count);
     free(w->sort.sa); free(w->sort.group); free(w->sort.k2); free(w->sort.ranges); free(w->sort.next_ranges);
     free(w->sort.keys); free(w->sort.keys_tmp); free(w->sort.count);
-    free(w->coding.mtf); free(w->coding.hist); free(w->coding.selector);
+    free(w->coding.mtf); free(w->coding.hist); free(w->coding.selector); free(w->coding.rfreq);
+    free(w->coding.table_counts);
     free(w);
 }
 
@@ -131,11 +132,14 @@ static work_t *work_alloc(void) {
     w->sort.keys_tmp = malloc(words * sizeof(bz_keyed_t));
     w->sort.count = malloc(sizeof(uint32_t) * 3 << BZ_DIGIT_BITS);
     w->coding.mtf = malloc(BLOCK_CAP + 16);
-    w->coding.hist = malloc(groups * (BZ_MAX_SYMBOLS + 2));
+    w->coding.hist = malloc(groups * (BZ_MAX_SYMBOLS + 2) + 16);
     w->coding.selector = malloc(groups);
+    w->coding.rfreq = malloc(6 * sizeof *w->coding.rfreq);
+    w->coding.table_counts = malloc(6 * 32); /* malloc aligns to 16 */
     if (!w->rank || !w->word_id || !w->bwt || !w->suffix || !w->slot || !w->next || !w->value_count || !w->sort.sa ||
         !w->sort.group || !w->sort.k2 || !w->sort.ranges || !w->sort.next_ranges || !w->sort.keys ||
-        !w->sort.keys_tmp || !w->sort.count || !w->coding.mtf || !w->coding.hist || !w->coding.selector) {
+        !w->sort.keys_tmp || !w->sort.count || !w->coding.mtf || !w->coding.hist || !w->coding.selector ||
+        !w->coding.rfreq || !w->coding.table_counts) {
         work_free(w);
         return NULL;
     }

@@ -192,3 +192,17 @@ def test_samples_path_on_one_and_two_samples():
     for raw in ([0, 255], [12, 3], [200, 200]):
         raw = np.array(raw, dtype=np.uint8)
         assert samples_length(raw) == len(bz2.compress(iid_statistics.decimal_text(raw), 5))
+
+
+@needs_core
+@needs_libbz2
+def test_text_path_up_to_fifteen_distinct_bytes():
+    """The shortcut's MTF list holds 15 symbols: 14 letters and the space (alphabet 17, one
+    more than a 16-lane vector of counts) still give libbzip2's length; a 16th byte is
+    handed back."""
+    rng = np.random.default_rng(15)
+    for letters in (b"abcdefghijklmn", b"abcdefghijklmno"):
+        words = [bytes(rng.choice(list(letters), int(rng.integers(1, 3))).tolist()) for _ in range(60_000)]
+        text = b" ".join(words)  # words of 1 or 2 letters: no runs of 4 equal bytes, 210 distinct at most
+        expected = buff_to_buff_length(text) if len(letters) == 14 else -1
+        assert native_length(text) == expected
