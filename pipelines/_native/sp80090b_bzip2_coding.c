@@ -226,7 +226,7 @@ static void initial_tables(uint8_t len[6][MAX_ALPHA], int tables, const int32_t 
 /* Symbol counts of the groups that chose each table, 16 symbols as 16-bit lanes: a group
  * adds its row of counts to its table's in two vector additions instead of alpha scalar
  * ones. 16-bit lanes hold FLUSH_GROUPS x 50 < 65536; then they are flushed into rfreq. */
-typedef uint8_t bytes_v __attribute__((vector_size(16)));
+typedef uint8_t bytes_v __attribute__((vector_size(8)));
 typedef uint16_t counts_v __attribute__((vector_size(16)));
 
 static void flush_counts(counts_v acc[6][2], int32_t rfreq[6][MAX_ALPHA], int tables, int alpha) {
@@ -244,16 +244,8 @@ static void refine_tables(uint8_t len[6][MAX_ALPHA], int tables, int alpha, cons
                           bz_coding_work_t *w) {
     counts_v (*acc)[2] = (counts_v (*)[2])w->table_counts; /* not on the stack: see sp80090b_bzip2_sort.c */
     int32_t (*rfreq)[MAX_ALPHA] = w->rfreq;
-    bytes_v keep = {0}; /* the lanes of a row's 16 bytes that are this row's (alpha may be 17: lane 16 apart) */
-    for (int v = 0; v < 16; v++) keep[v] = v < alpha ? 0xff : 0;
-#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__ /* byte v, then a zero byte: 16-bit lane v */
-    const bytes_v low = {0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23};
-    const bytes_v high = {8, 24, 9, 25, 10, 26, 11, 27, 12, 28, 13, 29, 14, 30, 15, 31};
-#else
-    const bytes_v low = {16, 0, 17, 1, 18, 2, 19, 3, 20, 4, 21, 5, 22, 6, 23, 7};
-    const bytes_v high = {24, 8, 25, 9, 26, 10, 27, 11, 28, 12, 29, 13, 30, 14, 31, 15};
-#endif
-    const bytes_v zero = {0};
+    bytes_v keep[2]; /* the lanes of a row's 16 bytes that are this row's (alpha 17: lane 16 apart) */
+    for (int v = 0; v < 16; v++) keep[v / 8][v % 8] = v < alpha ? 0xff : 0;
     for (int iter = 0; iter < ITERATIONS; iter++) {
         uint64_t packed[MAX_ALPHA];
         for (int v = 0; v < alpha; v++) {
@@ -273,11 +265,11 @@ static void refine_tables(uint8_t len[6][MAX_ALPHA], int tables, int alpha, cons
                 best_cost = cheaper ? c : best_cost;
             }
             w->selector[g] = (uint8_t)best;
-            bytes_v row;
-            memcpy(&row, h, 16); /* the hist buffer has 16 bytes to spare past its last row */
-            row &= keep;
-            acc[best][0] += (counts_v)__builtin_shuffle(row, zero, low);
-            acc[best][1] += (counts_v)__builtin_shuffle(row, zero, high);
+            bytes_v low, high; /* the hist buffer has 16 bytes to spare past its last row */
+            memcpy(&low, h, 8);
+            memcpy(&high, h + 8, 8);
+            acc[best][0] += __builtin_convertvector(low & keep[0], counts_v);
+            acc[best][1] += __builtin_convertvector(high & keep[1], counts_v);
             if (alpha > 16) rfreq[best][16] += h[16];
             if (g % FLUSH_GROUPS == FLUSH_GROUPS - 1) flush_counts(acc, rfreq, tables, alpha);
         }
