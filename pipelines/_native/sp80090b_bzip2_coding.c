@@ -84,13 +84,15 @@ static uint8_t *mtf_nibbles(const uint8_t *sym, uint32_t size, int n_in_use, uin
                             const run_table_t *t) {
     uint64_t list = ~0ull;
     for (int i = 0; i < n_in_use; i++) list = (list & ~(0xfull << (4 * i))) | ((uint64_t)i << (4 * i));
+    uint32_t zeros = *run; /* a local: the stores through o could alias *run */
     for (uint32_t i = 0; i < size; i++) {
         uint64_t ll = sym[i], x = list ^ (NIBBLES_1 * ll);
         int after = __builtin_ctzll((x - NIBBLES_1) & ~x & NIBBLES_8) + 1; /* 4 (j + 1) */
         uint64_t keep = ~0ull << after;                                     /* nibbles past j */
         list = (list & keep) | (((list << 4) | ll) & ~keep);
-        o = emit(o, (uint32_t)(after >> 2) - 1, run, t);
+        o = emit(o, (uint32_t)(after >> 2) - 1, &zeros, t);
     }
+    *run = zeros;
     return o;
 }
 
@@ -108,13 +110,15 @@ static uint8_t *mtf_lanes(const uint8_t *sym, uint32_t size, int n_in_use, uint8
     for (int s = 0; s < 16; s++) init[s] = s < n_in_use ? (uint8_t)s : 0x70;
     __m128i position = _mm_loadu_si128((const __m128i *)init);
     const __m128i lane = _mm_setr_epi8(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
+    uint32_t zeros = *run; /* a local: the stores through o could alias *run */
     for (uint32_t i = 0; i < size; i++) {
         __m128i ll = _mm_set1_epi8((char)sym[i]);
         __m128i j = _mm_shuffle_epi8(position, ll);
         position = _mm_sub_epi8(position, _mm_cmpgt_epi8(j, position));
         position = _mm_andnot_si128(_mm_cmpeq_epi8(ll, lane), position);
-        o = emit(o, (uint32_t)_mm_cvtsi128_si32(j) & 0xff, run, t);
+        o = emit(o, (uint32_t)_mm_cvtsi128_si32(j) & 0xff, &zeros, t);
     }
+    *run = zeros;
     return o;
 }
 #endif
