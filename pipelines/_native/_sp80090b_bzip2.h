@@ -43,7 +43,7 @@ void oe_bzip2_sort_word_rotations(bz_sort_work_t *w, uint16_t *rank, uint32_t m,
 /* Bits of one block after its 105 header bits (libbzip2's generateMTFValues and
  * sendMTFValues), given its Burrows-Wheeler transform as indices into the block's used
  * bytes in byte order (sym[0..size), values < n_in_use <= BZ_MAX_SYMBOLS) and which bytes
- * those are (in_use[256]). Returns -2 when memory ran out. */
+ * those are (in_use[256]). No allocation: the buffers are w's, sized for `size`. */
 int64_t oe_bzip2_coded_bits(const uint8_t *sym, uint32_t size, const uint8_t *in_use, bz_coding_work_t *w);
 
 #endif
