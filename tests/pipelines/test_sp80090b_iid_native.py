@@ -5,7 +5,8 @@
 - the bzip2 length computed without compressing (sp80090b_iid_bzip2.c) is the length
   libbzip2's ``BZ2_bzBuffToBuffCompress(..., 5, 0, 0)`` gives, as ea_iid calls it, on
   one- and many-block texts of several alphabets, and ``bz2.compress``'s wherever the
-  two libbzip2 entry points agree.
+  two libbzip2 entry points agree; from the samples (the permutation test's call, which
+  writes no text) as from the text, wherever a block boundary cuts a number.
 """
 
 from __future__ import annotations
@@ -141,3 +142,84 @@ def test_shuffle_into_reused_buffers_gives_the_same_round():
         assert np.array_equal(fresh[0], reused[0]) and np.array_equal(fresh[1], reused[1])
     with pytest.raises(ValueError, match="out must be"):
         iid_shuffle.shuffle(symbols, values, 7, 0, out=(buffers[0][:-1], buffers[1]))
+
+
+def samples_length(raw: np.ndarray) -> int:
+    """The permutation test's call: the bzip2 length straight from the samples."""
+    raw = np.ascontiguousarray(raw, dtype=np.uint8)
+    return int(_native.lib.oe_sp80090b_iid_compression(_native.ffi.from_buffer(raw), len(raw)))
+
+
+@needs_core
+@needs_libbz2
+@pytest.mark.parametrize("values", [(100, 7, 55), (105, 200, 7), (1, 10, 100, 101, 110, 111, 0)])
+def test_samples_path_cuts_blocks_inside_numbers_as_the_text_does(values):
+    """Prefixes of 2- and 3-byte words move the first block's end through every offset of
+    a word (before a digit, inside a run like "111", at the space), so the word the
+    boundary cuts joins the next block's first word: "1" + "05 " is no value's word,
+    "1" + "00 " is one."""
+    rng = np.random.default_rng(sum(values))
+    body = rng.choice(np.array(values, dtype=np.uint8), 180_000)
+    for ones, twos in ((0, 0), (1, 0), (0, 1), (1, 1), (0, 2), (1, 2), (0, 3), (1, 3)):
+        raw = np.concatenate([np.full(ones, 9, np.uint8), np.full(twos, 99, np.uint8), body])
+        text = iid_statistics.decimal_text(raw)
+        assert len(text) > BLOCK_MAX
+        assert samples_length(raw) == native_length(text) == buff_to_buff_length(text), (values, ones, twos)
+
+
+@needs_core
+@needs_libbz2
+def test_samples_path_lets_a_last_single_byte_join_the_last_block():
+    raw = np.array([55] + [5] * 249_990, dtype=np.uint8)  # "55 5 5 ... 5": BLOCK_MAX + 1 bytes
+    text = iid_statistics.decimal_text(raw)
+    assert len(text) == BLOCK_MAX + 1
+    assert samples_length(raw) == buff_to_buff_length(text)
+
+
+@needs_core
+@needs_libbz2
+@pytest.mark.parametrize("k,n", [(2, 300_000), (3, 260_000), (256, 150_000)])
+def test_samples_path_on_small_alphabets_and_every_byte_value(k, n):
+    """k = 2 and 3 over several blocks; 256: every value from 0 to 255 present in each block."""
+    rng = np.random.default_rng(k)
+    raw = rng.integers(0, k, n).astype(np.uint8)
+    if k == 256:
+        raw[:256] = rng.permutation(256)
+        raw[-256:] = rng.permutation(256)
+    text = iid_statistics.decimal_text(raw)
+    assert samples_length(raw) == native_length(text) == buff_to_buff_length(text)
+
+
+@needs_core
+def test_samples_path_agrees_with_the_text_path_on_random_mixtures():
+    """Random sizes and value sets, one block or a few; the text path is the reference."""
+    rng = np.random.default_rng(99)
+    for _ in range(40):
+        n, k = int(rng.integers(2, 200_000)), int(rng.integers(2, 257))
+        values = rng.choice(256, size=min(k, 256), replace=False).astype(np.uint8)
+        raw = values[rng.integers(0, len(values), n)]
+        assert samples_length(raw) == native_length(iid_statistics.decimal_text(raw)), (n, k)
+
+
+@needs_core
+def test_samples_path_on_one_and_two_samples():
+    assert samples_length(np.array([7], dtype=np.uint8)) == -1  # no space: compressed instead
+    for raw in ([0, 255], [12, 3], [200, 200]):
+        raw = np.array(raw, dtype=np.uint8)
+        assert samples_length(raw) == len(bz2.compress(iid_statistics.decimal_text(raw), 5))
+
+
+@needs_core
+@needs_libbz2
+def test_text_path_up_to_fifteen_distinct_bytes():
+    """The shortcut's MTF list holds 15 symbols: 14 letters and the space (alphabet 17, one
+    more than a 16-lane vector of counts) still give libbzip2's length; a 16th byte is
+    handed back."""
+    rng = np.random.default_rng(15)
+    for letters in (b"abcdefghijklmn", b"abcdefghijklmno"):
+        pairs = rng.choice(np.frombuffer(letters, dtype=np.uint8), (60_000, 2)).tolist()
+        ones = (rng.random(60_000) < 0.5).tolist()
+        words = [bytes(pair[:1] if one else pair) for pair, one in zip(pairs, ones)]
+        text = b" ".join(words)  # words of 1 or 2 letters: no runs of 4 equal bytes, 210 distinct at most
+        expected = buff_to_buff_length(text) if len(letters) == 14 else -1
+        assert native_length(text) == expected
