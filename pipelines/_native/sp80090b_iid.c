@@ -167,11 +167,12 @@ static void runs_median(const uint8_t *s, int64_t n, double median, double *numb
     scan_runs(s, n, 0, threshold, number, longest);
 }
 
-/* ea_iid's excursion term |running - (i+1) mean| with the product unrounded (see above):
- * the FMA instruction when the CPU has it, else glibc's exact fma(). The running sum is
- * kept in an integer (at most 255 x 2^32 < 2^53, so its double is the tool's exact double
- * sum), which frees the loop from the chain of floating-point additions. */
-__attribute__((target("fma"))) static double excursion_fma(const uint8_t *raw, int64_t n, double mean) {
+/* ea_iid's excursion term |running - (i+1) mean| with the product unrounded (see above).
+ * The running sum is kept in an integer (at most 255 x 2^32 < 2^53, so its double is the
+ * tool's exact double sum), which frees the loop from the chain of floating-point
+ * additions; four maxima (max is exact) take turns. __builtin_fma is the FMA instruction
+ * where the body is compiled for it (excursion_fma), else glibc's exact fma(). */
+static inline __attribute__((always_inline)) double excursion_body(const uint8_t *raw, int64_t n, double mean) {
     int64_t running = 0, i = 0;
     double best[4] = {0.0, 0.0, 0.0, 0.0};
     for (; i + 4 <= n; i += 4)
@@ -189,23 +190,11 @@ __attribute__((target("fma"))) static double excursion_fma(const uint8_t *raw, i
     return b01 > b23 ? b01 : b23;
 }
 
-static double excursion_soft(const uint8_t *raw, int64_t n, double mean) {
-    int64_t running = 0, i = 0;
-    double best[4] = {0.0, 0.0, 0.0, 0.0};
-    for (; i + 4 <= n; i += 4)
-        for (int j = 0; j < 4; j++) {
-            running += raw[i + j];
-            double d = fabs(fma(-(double)(i + j + 1), mean, (double)running));
-            best[j] = d > best[j] ? d : best[j];
-        }
-    for (; i < n; i++) {
-        running += raw[i];
-        double d = fabs(fma(-(double)(i + 1), mean, (double)running));
-        best[0] = d > best[0] ? d : best[0];
-    }
-    double b01 = best[0] > best[1] ? best[0] : best[1], b23 = best[2] > best[3] ? best[2] : best[3];
-    return b01 > b23 ? b01 : b23;
+__attribute__((target("fma"))) static double excursion_fma(const uint8_t *raw, int64_t n, double mean) {
+    return excursion_body(raw, n, mean);
 }
+
+static double excursion_soft(const uint8_t *raw, int64_t n, double mean) { return excursion_body(raw, n, mean); }
 
 /* 5.1.7-5.1.8: windows from the sample after the last repeat to the next repeat. A value
  * repeats in the current window when it was last seen at or after the window's start;
