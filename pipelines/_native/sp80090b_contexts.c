@@ -221,57 +221,112 @@ static int trie_count(trie_t *t, int64_t node, uint8_t y, int make_new)
 #define PREFETCH_STEPS 8
 #define PREFETCH_FROM 8
 
-/* Binary dictionaries: the (d+1)-bit context p has its two counts at dict[d][2p], dict[d][2p+1]. */
+/* Binary dictionaries: one int32 cell per context, cell[d][p] for the (d+1)-bit context p
+ * (its newest bit lowest). A prediction needs only which follower has the higher count
+ * (N1 >= N0 predicts 1, NIST's tie-break) and whether the context has a count at all, so
+ * a cell holds the difference of the counts instead of the two counts: half the memory
+ * (all 16 orders in 512 KB) and one load a step.
+ *
+ * Orders 0..14 hold at most 2^(d+2) <= 65,536 entries, below the 100,000 cap, so their
+ * counts are exact, and their cell is 2 (N1 - N0) + 1 once the context was seen, 0 before.
+ * That makes their step branch-free:
+ *   - NIST looks at order d only while the orders below found their contexts; but a context
+ *     that was seen has had its shorter suffixes seen (and counted: no cap) at the same
+ *     steps, so an order with a count for its context is always one that NIST looks at;
+ *   - every step counts its follower: a found context's count goes up, and a new entry
+ *     (an unseen context, or a new follower) starts at 1, the same as going up from 0.
+ * Order 15 (2^17 possible entries) keeps the cap: its cell is 4 (N1 - N0) + 2 h1 + h0,
+ * h_y = 1 when the entry for follower y exists; a count goes up if its entry exists, else
+ * a new entry starts at 1 while fewer than MMC_MAX_ENTRIES are held. A context of order 15
+ * with an entry has its 15-bit suffix counted too, so it needs no chain either. */
+#define MMC_EXACT (MMC_D - 1)
+
+/* The first orders orders of step i (y = s[i]) on the context pat: right gets bit d when
+ * order d had a count and predicted y; the counts take y in. */
+static inline uint32_t mmc_binary_step(int32_t *const *cell, uint32_t pat, int32_t y, int orders, int64_t *elems15)
+{
+    const int32_t flip = y - 1, step = 4 * y - 2; /* flip: 0 for y = 1, -1 for y = 0 (x ^ -1 - -1 = -x) */
+    uint32_t right = 0;
+    int d;
+#pragma GCC unroll 16
+    for (d = 0; d < MMC_EXACT && d < orders; d++) {
+        int32_t *x = cell[d] + (pat & ((2U << d) - 1));
+        right |= (uint32_t)(((*x ^ flip) - flip) > 0) << d; /* y = 1: N1 >= N0 (x >= 1); y = 0: N0 > N1 */
+        *x = (*x | 1) + step;                                  /* unseen (0) starts at 1 +- 2 */
+    }
+    if (orders == MMC_D) {
+        int32_t *x = cell[MMC_EXACT] + (pat & 0xFFFF);
+        const int32_t has = *x >> y & 1, add = has | (*elems15 < MMC_MAX_ENTRIES);
+        right |= (uint32_t)(y ? *x >= 0 && (*x & 3) : *x < 0) << MMC_EXACT;
+        *elems15 += add & !has;
+        *x = (*x | add << y) + (add ? 2 * step : 0);
+    }
+    return right;
+}
+
+/* Whether order d has a count for its context pat (the winner's guess counts only then). */
+static inline int mmc_binary_seen(int32_t *const *cell, uint32_t pat, int64_t d)
+{
+    return d < MMC_EXACT ? cell[d][pat & ((2U << d) - 1)] != 0 : (cell[MMC_EXACT][pat & 0xFFFF] & 3) != 0;
+}
+
+/* The orders' scores in steps of SCORE_CHUNK: an order more than SCORE_CHUNK points below
+ * the high score cannot reach it within the chunk (scores rise by at most one a step and
+ * the high score never falls), so only the orders near the top are scored one step at a
+ * time, in NIST's order; the others' right guesses are tallied in one vector of 16
+ * counters (GCC/Clang vector extensions: SSE2 or NEON, no branch) and added at the end. */
+#define SCORE_CHUNK 64
+
+typedef uint16_t tally_t __attribute__((vector_size(2 * MMC_D)));
+
 static int mmc_binary(const uint8_t *s, int64_t n, int64_t *out)
 {
-    uint32_t *dict[MMC_D] = {0}; /* counts fit: n < 2^32 (checked by the caller) */
-    int64_t score[MMC_D] = {0}, elems[MMC_D] = {0};
+    static const tally_t order_bit = {1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 2048, 4096, 8192, 16384, 32768};
+    int32_t *cell[MMC_D] = {0}; /* N1 - N0 fits: n < 2^29 (checked by the caller) */
+    int64_t score[MMC_D] = {0}, high = 0, elems15 = 1;
     int64_t i, d, winner = 0, c = 0, run = 0, maxrun = 0;
-    uint32_t pat = 0, ahead;
+    uint32_t pat = 0, ahead, near = 0;
+    tally_t tally = {0};
     int rc = 0;
     for (d = 0; d < MMC_D; d++)
-        if (!(dict[d] = calloc((size_t)1 << (d + 2), sizeof(uint32_t)))) rc = -1;
+        if (!(cell[d] = calloc((size_t)2 << d, sizeof(int32_t)))) rc = -1;
     if (rc) goto done;
-    for (d = 0; d < MMC_D; d++) {
+    for (d = 0; d < MMC_D; d++) { /* each order's first context, s[0..d], followed by s[d + 1] */
+        const int32_t y = s[d + 1];
         pat = (pat << 1) | s[d];
-        dict[d][2 * (pat & ((1U << (d + 1)) - 1)) + s[d + 1]] = 1;
-        elems[d] = 1;
+        cell[d][pat & ((2U << d) - 1)] = d < MMC_EXACT ? 4 * y - 1 : (1 << y) + 8 * y - 4;
     }
     pat = ((uint32_t)s[0] << 1) | s[1]; /* step 2's context: s[i - 1] lowest, s[i - 1 - d] at bit d */
     for (i = 2, ahead = pat; i < 2 + PREFETCH_STEPS && i < n; i++) ahead = ((ahead << 1) | s[i]) & 0xFFFF;
     for (i = 2; i < n; i++) {
-        int found = 0;
-        int64_t cur_winner = winner;
+        uint32_t right, mine;
+        int seen;
+        if ((i - 2) % SCORE_CHUNK == 0) { /* a new chunk: settle the far orders' tallies, pick the orders near the top */
+            for (d = 0; d < MMC_D; d++)
+                if (!(near >> d & 1)) score[d] += tally[d];
+            for (d = 0, near = 0; d < MMC_D; d++) near |= (uint32_t)(score[d] >= high - SCORE_CHUNK) << d;
+            tally = (tally_t){0};
+        }
         if (i + PREFETCH_STEPS < n) { /* the deep contexts of a step further on: the data are all known */
-            for (d = MMC_D - 1; d >= PREFETCH_FROM; d--) __builtin_prefetch(dict[d] + 2 * (ahead & ((2U << d) - 1)));
+            for (d = MMC_D - 1; d >= PREFETCH_FROM; d--) __builtin_prefetch(cell[d] + (ahead & ((2U << d) - 1)));
             ahead = ((ahead << 1) | s[i + PREFETCH_STEPS]) & 0xFFFF;
         }
-        for (d = 0; d < MMC_D && d <= i - 2; d++) {
-            uint32_t *e = dict[d] + 2 * (pat & ((2U << d) - 1));
-            int pred = 2;
-            if (d == 0 || found) {
-                pred = e[0] > e[1] ? 0 : 1;
-                found = e[pred] != 0;
-            }
-            if (found) {
-                if (pred == s[i]) {
-                    if (++score[d] >= score[winner]) winner = d;
-                    if (d == cur_winner) {
-                        c++;
-                        if (++run > maxrun) maxrun = run;
-                    }
-                } else if (d == cur_winner) {
-                    run = 0;
-                }
-                if (e[s[i]] != 0) {
-                    e[s[i]]++;
-                } else if (elems[d] < MMC_MAX_ENTRIES) {
-                    e[s[i]] = 1;
-                    elems[d]++;
-                }
-            } else if (elems[d] < MMC_MAX_ENTRIES) {
-                e[s[i]] = 1;
-                elems[d]++;
+        /* step i reads the orders d <= i - 2 (the earlier ones have no context yet) */
+        seen = winner <= i - 2 && mmc_binary_seen(cell, pat, winner);
+        right = i > MMC_D ? mmc_binary_step(cell, pat, s[i], MMC_D, &elems15)
+                          : mmc_binary_step(cell, pat, s[i], (int)(i - 1), &elems15);
+        if (seen) { /* the winner of the step before predicts; no guess leaves the run as it is */
+            const int64_t ok = right >> winner & 1;
+            c += ok;
+            run = ok ? run + 1 : 0;
+            if (run > maxrun) maxrun = run;
+        }
+        tally -= (tally_t)((((tally_t){0} + (uint16_t)right) & order_bit) != 0); /* true is all ones: -1 */
+        for (mine = right & near; mine; mine &= mine - 1) { /* in increasing order; reaching the high score wins */
+            d = __builtin_ctz(mine);
+            if (++score[d] >= high) {
+                winner = d;
+                high = score[d];
             }
         }
         pat = ((pat << 1) | s[i]) & 0xFFFF;
@@ -280,7 +335,7 @@ static int mmc_binary(const uint8_t *s, int64_t n, int64_t *out)
     out[1] = n - 2;
     out[2] = maxrun;
 done:
-    for (d = 0; d < MMC_D; d++) free(dict[d]);
+    for (d = 0; d < MMC_D; d++) free(cell[d]);
     return rc;
 }
 
@@ -294,7 +349,7 @@ int oe_sp80090b_multi_mmc(const uint8_t *s, int64_t n, int32_t k, int64_t *out)
     if (n < 3) return 1;
     if (k == 2) {
         if (n < MMC_D + 2) return 1; /* the binary path needs its start-up symbols */
-        return n < INT32_MAX ? mmc_binary(s, n, out) : -1;
+        return n < (1 << 29) ? mmc_binary(s, n, out) : -1;
     }
     if (trie_init(&t, k, 1 << 17) != 0) { /* an order holds 100,000 entries */
         trie_free(&t);
