@@ -42,22 +42,46 @@ void oe_sp80090b_collision(const uint8_t *s, int64_t n, int64_t *out)
 /* Binary data: once window j holds its W[j] bits (W odd, so never a tie) its most common
  * value is the majority bit, which a running count of ones gives. The general path's
  * start-up (window j counts s[0..W[j]-1] until i reaches W[j]) only matters for windows
- * that cannot yet be the winner, so the results are the same. */
+ * that cannot yet be the winner, so the results are the same. Once all four windows are
+ * full (i >= 4095, almost every step) a step has no branch: each window that guessed
+ * right scores, in increasing order, and one reaching the high score becomes the winner
+ * (NIST compares with the winner's score, which is always the highest). */
 static int mcw_binary(const uint8_t *s, int64_t n, int64_t *out)
 {
     static const int64_t W[MCW_WINDOWS] = {63, 255, 1023, 4095};
-    int64_t ones[MCW_WINDOWS] = {0}, score[MCW_WINDOWS] = {0}, i, j, c = 0, run = 0, maxrun = 0;
+    int64_t ones[MCW_WINDOWS] = {0}, score[MCW_WINDOWS] = {0}, i, j, c = 0, run = 0, maxrun = 0, high = 0;
     int winner = 0;
     for (j = 0; j < MCW_WINDOWS; j++)
         for (i = 0; i < W[j]; i++) ones[j] += s[i];
-    for (i = W[0]; i < n; i++) {
+    for (i = W[0]; i < n && i < W[MCW_WINDOWS - 1]; i++) { /* the start-up: some windows not full yet */
         const int x = s[i];
         int pred[MCW_WINDOWS];
         for (j = 0; j < MCW_WINDOWS; j++) pred[j] = 2 * ones[j] > W[j];
         score_prediction(pred[winner] == x, &c, &run, &maxrun);
         for (j = 0; j < MCW_WINDOWS; j++) {
             if (i < W[j]) break; /* windows are sorted: the rest are not full yet */
-            if (pred[j] == x && ++score[j] >= score[winner]) winner = (int)j;
+            if (pred[j] == x && ++score[j] >= high) {
+                winner = (int)j;
+                high = score[j];
+            }
+            ones[j] += x - s[i - W[j]];
+        }
+    }
+    for (; i < n; i++) {
+        const int64_t x = s[i];
+        int64_t hit[MCW_WINDOWS], ok;
+#pragma GCC unroll 4 /* unrolled, the windows' counts and scores stay in registers */
+        for (j = 0; j < MCW_WINDOWS; j++) hit[j] = (2 * ones[j] > W[j]) == x;
+        ok = hit[winner];
+        c += ok;
+        run = (run + 1) & -ok;
+        maxrun = run > maxrun ? run : maxrun;
+#pragma GCC unroll 4
+        for (j = 0; j < MCW_WINDOWS; j++) {
+            const int64_t up = score[j] + hit[j], wins = hit[j] & (up >= high);
+            score[j] = up;
+            winner = wins ? (int)j : winner;
+            high = wins ? up : high;
             ones[j] += x - s[i - W[j]];
         }
     }
