@@ -1,7 +1,8 @@
 /* SP 800-90B 6.3.9 MultiMMC and 6.3.10 LZ78Y prediction: the two context-dictionary predictors.
  *
  * Map:
- *   1. context trie the contexts of the non-binary paths, read backwards from the newest symbol
+ *   1. context trie the contexts of the non-binary paths, read backwards from the newest
+ *                   symbol, and the walks ahead that prefetch them
  *   2. multi_mmc    6.3.9, D = 16, 100,000 entries per order
  *   3. lz78y        6.3.10, B = 16, 65,536 prefixes
  *
@@ -208,6 +209,72 @@ static int trie_count(trie_t *t, int64_t node, uint8_t y, int make_new)
     return *c == 1;
 }
 
+/* Walking ahead. A step's lookups are a chain of cache misses, a few a context length: a
+ * node, then (for the shallow nodes with many children or followers) the entry of its
+ * dense row. But the data are all known, so the walks of the next WALK_AHEAD steps run
+ * alongside, one read a step: each read finds in cache what the read before prefetched
+ * (the node, then the row entry of the next child, then that child, ...), and for each
+ * node it passes the walk also prefetches the count its step will take in. The real walk
+ * then finds most of its lines in cache. A walk ahead only reads: it changes nothing, and
+ * a node made after it passed is only a later miss. Only the speed depends on WALK_AHEAD.
+ * Used by MultiMMC, whose orders hold up to 100,000 entries each (tens of MB of nodes);
+ * LZ78Y's 65,536 contexts mostly stay in cache and gained nothing from it. */
+#define WALK_AHEAD 8
+
+typedef struct {           /* the walk of step i + a is in slot (i + a) % WALK_AHEAD */
+    int64_t node[WALK_AHEAD]; /* the node reached; -1: the walk ended */
+    int64_t row[WALK_AHEAD];  /* >= 0: the dense child-row entry to read next */
+    int depth[WALK_AHEAD];    /* context length of node */
+} ahead_t;
+
+static inline void prefetch_node(const trie_t *t, int64_t id)
+{
+    const char *v = (const char *)node_of(t, id);
+    __builtin_prefetch(v);
+    __builtin_prefetch(v + sizeof(node_t) - 1); /* a node may straddle two cache lines */
+}
+
+/* At step i: start the walk of step i + WALK_AHEAD at the root and take each of the others
+ * one read further down its contexts (read backwards from s[step - 1]), to max_depth. */
+static void walk_ahead(const trie_t *t, ahead_t *w, const uint8_t *s, int64_t i, int64_t n, int max_depth)
+{
+    int64_t step;
+    const int slot = (int)((i + WALK_AHEAD) % WALK_AHEAD);
+    w->node[slot] = i + WALK_AHEAD < n ? 0 : -1;
+    w->row[slot] = -1;
+    w->depth[slot] = 0;
+    for (step = i + 1; step <= i + WALK_AHEAD && step < n; step++) {
+        const int a = (int)(step % WALK_AHEAD);
+        const node_t *v;
+        int64_t child = -1;
+        int j;
+        if (w->node[a] < 0) continue;
+        if (w->row[a] >= 0) { /* the dense row entry prefetched the step before */
+            child = t->kid_rows[w->row[a]];
+            w->row[a] = -1;
+        } else {
+            v = node_of(t, w->node[a]);
+            if (v->nfol == DENSE) __builtin_prefetch(&t->fol_rows[(int64_t)v->fol[0] * t->k + s[step]]);
+            if (w->depth[a] >= max_depth || w->depth[a] >= step) {
+                w->node[a] = -1;
+                continue;
+            }
+            if (v->nkids == DENSE) {
+                w->row[a] = (int64_t)v->kid[0] * t->k + s[step - w->depth[a] - 1];
+                __builtin_prefetch(&t->kid_rows[w->row[a]]);
+                continue;
+            }
+            for (j = 0; j < v->nkids; j++)
+                if (v->kid_sym[j] == s[step - w->depth[a] - 1]) child = v->kid[j];
+        }
+        w->node[a] = child;
+        if (child >= 0) {
+            w->depth[a]++;
+            prefetch_node(t, child);
+        }
+    }
+}
+
 /* ---------------------------------------------------------------- 2. multi_mmc */
 
 #define MMC_D 16
@@ -343,6 +410,7 @@ done:
 int oe_sp80090b_multi_mmc(const uint8_t *s, int64_t n, int32_t k, int64_t *out)
 {
     trie_t t;
+    ahead_t ahead;
     int64_t score[MMC_D] = {0}, entries[MMC_D] = {0};
     int64_t i, d, winner = 0, c = 0, run = 0, maxrun = 0;
     int rc = 0;
@@ -361,10 +429,12 @@ int oe_sp80090b_multi_mmc(const uint8_t *s, int64_t n, int32_t k, int64_t *out)
         trie_count(&t, node, s[d + 1], 1);
         entries[d] = 1;
     }
+    for (d = 0; d < WALK_AHEAD; d++) ahead.node[d] = ahead.row[d] = -1; /* no walks ahead of the first steps */
     for (i = 2; i < n && !t.failed; i++) {
         int found = 0;
         /* cur: the node of the d symbols before s[i] (-1: not looked up); node: of d + 1 */
         int64_t cur_winner = winner, cur = 0, node = -1;
+        walk_ahead(&t, &ahead, s, i, n, MMC_D);
         for (d = 0; d < MMC_D && i - 2 >= d; d++) {
             if (d == 0 || found) {
                 node = trie_child(&t, cur, s[i - d - 1], 0);
