@@ -280,13 +280,9 @@ static void walk_ahead(const trie_t *t, ahead_t *w, const uint8_t *s, int64_t i,
 #define MMC_D 16
 #define MMC_MAX_ENTRIES 100000
 
-/* The binary paths know every context in advance (the data are all there), so they fetch
- * the dictionary entries of the step PREFETCH_STEPS on while this one runs: the tables of
- * the contexts longer than PREFETCH_FROM bits outgrow the L1 and L2 caches (16-bit
- * contexts: 512 KB), and a fetch issued a few steps early hides most of its wait. Only
- * the speed depends on these two numbers. */
-#define PREFETCH_STEPS 8
-#define PREFETCH_FROM 8
+/* The binary paths keep their 16 tables (MultiMMC 512 KB, LZ78Y 1 MB) in the L2 and L3
+ * caches and prefetch nothing: fetching each step's deep contexts a few steps early cost
+ * more instructions than it saved waiting (measured on u8_narrow's bitstring: 10-15%). */
 
 /* Binary dictionaries: one int32 cell per context, cell[d][p] for the (d+1)-bit context p
  * (its newest bit lowest). A prediction needs only which follower has the higher count
@@ -340,21 +336,22 @@ static inline int mmc_binary_seen(int32_t *const *cell, uint32_t pat, int64_t d)
 /* The orders' scores in steps of SCORE_CHUNK: an order more than SCORE_CHUNK points below
  * the high score cannot reach it within the chunk (scores rise by at most one a step and
  * the high score never falls), so only the orders near the top are scored one step at a
- * time, in NIST's order; the others' right guesses are tallied in one vector of 16
- * counters (GCC/Clang vector extensions: SSE2 or NEON, no branch) and added at the end. */
+ * time, in NIST's order; the others' right guesses are tallied and added at the end. The
+ * tallies are 16 byte-wide counters in two words (a chunk counts at most 64 < 256): a
+ * step adds spread[right's low byte] to one and spread[its high byte] to the other, where
+ * spread[b] has byte j = bit j of b. */
 #define SCORE_CHUNK 64
-
-typedef uint16_t tally_t __attribute__((vector_size(2 * MMC_D)));
 
 static int mmc_binary(const uint8_t *s, int64_t n, int64_t *out)
 {
-    static const tally_t order_bit = {1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 2048, 4096, 8192, 16384, 32768};
     int32_t *cell[MMC_D] = {0}; /* N1 - N0 fits: n < 2^29 (checked by the caller) */
     int64_t score[MMC_D] = {0}, high = 0, elems15 = 1;
     int64_t i, d, winner = 0, c = 0, run = 0, maxrun = 0;
-    uint32_t pat = 0, ahead, near = 0;
-    tally_t tally = {0};
+    uint32_t pat = 0, near = 0;
+    uint64_t spread[256], tally[2] = {0, 0};
     int rc = 0;
+    for (i = 0; i < 256; i++)
+        for (d = 0, spread[i] = 0; d < 8; d++) spread[i] |= (uint64_t)(i >> d & 1) << (8 * d);
     for (d = 0; d < MMC_D; d++)
         if (!(cell[d] = calloc((size_t)2 << d, sizeof(int32_t)))) rc = -1;
     if (rc) goto done;
@@ -364,19 +361,14 @@ static int mmc_binary(const uint8_t *s, int64_t n, int64_t *out)
         cell[d][pat & ((2U << d) - 1)] = d < MMC_EXACT ? 4 * y - 1 : (1 << y) + 8 * y - 4;
     }
     pat = ((uint32_t)s[0] << 1) | s[1]; /* step 2's context: s[i - 1] lowest, s[i - 1 - d] at bit d */
-    for (i = 2, ahead = pat; i < 2 + PREFETCH_STEPS && i < n; i++) ahead = ((ahead << 1) | s[i]) & 0xFFFF;
     for (i = 2; i < n; i++) {
         uint32_t right, mine;
         int seen;
         if ((i - 2) % SCORE_CHUNK == 0) { /* a new chunk: settle the far orders' tallies, pick the orders near the top */
             for (d = 0; d < MMC_D; d++)
-                if (!(near >> d & 1)) score[d] += tally[d];
+                if (!(near >> d & 1)) score[d] += (int64_t)(tally[d / 8] >> (8 * (d % 8)) & 255);
             for (d = 0, near = 0; d < MMC_D; d++) near |= (uint32_t)(score[d] >= high - SCORE_CHUNK) << d;
-            tally = (tally_t){0};
-        }
-        if (i + PREFETCH_STEPS < n) { /* the deep contexts of a step further on: the data are all known */
-            for (d = MMC_D - 1; d >= PREFETCH_FROM; d--) __builtin_prefetch(cell[d] + (ahead & ((2U << d) - 1)));
-            ahead = ((ahead << 1) | s[i + PREFETCH_STEPS]) & 0xFFFF;
+            tally[0] = tally[1] = 0;
         }
         /* step i reads the orders d <= i - 2 (the earlier ones have no context yet) */
         seen = winner <= i - 2 && mmc_binary_seen(cell, pat, winner);
@@ -388,7 +380,8 @@ static int mmc_binary(const uint8_t *s, int64_t n, int64_t *out)
             run = ok ? run + 1 : 0;
             if (run > maxrun) maxrun = run;
         }
-        tally -= (tally_t)((((tally_t){0} + (uint16_t)right) & order_bit) != 0); /* true is all ones: -1 */
+        tally[0] += spread[right & 255];
+        tally[1] += spread[right >> 8 & 255];
         for (mine = right & near; mine; mine &= mine - 1) { /* in increasing order; reaching the high score wins */
             d = __builtin_ctz(mine);
             if (++score[d] >= high) {
@@ -479,7 +472,7 @@ static int lz78y_binary(const uint8_t *s, int64_t n, int64_t *out)
 {
     uint32_t *dict[LZ_B] = {0}; /* counts fit: n < 2^32 (checked by the caller) */
     int64_t i, j, elems = 0, c = 0, run = 0, maxrun = 0;
-    uint32_t pat = 0, ahead;
+    uint32_t pat = 0;
     int rc = 0;
     for (j = 0; j < LZ_B; j++)
         if (!(dict[j] = calloc((size_t)1 << (j + 2), sizeof(uint32_t)))) rc = -1;
@@ -490,15 +483,9 @@ static int lz78y_binary(const uint8_t *s, int64_t n, int64_t *out)
         elems++;
     }
     for (j = 0, pat = 0; j < LZ_B; j++) pat = (pat << 1) | s[j + 1]; /* step LZ_B + 1's context */
-    ahead = pat;
-    for (j = LZ_B + 1; j < LZ_B + 1 + PREFETCH_STEPS && j < n; j++) ahead = ((ahead << 1) | s[j]) & 0xFFFF;
     for (i = LZ_B + 1; i < n; i++) {
         int have = 0, pred = 2;
         uint32_t maxcount = 0;
-        if (i + PREFETCH_STEPS < n) { /* the deep contexts of a step further on: the data are all known */
-            for (j = LZ_B; j > PREFETCH_FROM; j--) __builtin_prefetch(dict[j - 1] + 2 * (ahead & ((1U << j) - 1)));
-            ahead = ((ahead << 1) | s[i + PREFETCH_STEPS]) & 0xFFFF;
-        }
         for (j = LZ_B; j > 0; j--) {
             uint32_t *e = dict[j - 1] + 2 * (pat & ((1U << j) - 1));
             int round = e[0] > e[1] ? 0 : 1;
