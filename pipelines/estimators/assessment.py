@@ -49,7 +49,7 @@ def _tuple_pair(symbols: np.ndarray, k: int) -> list[Estimate]:
 #: benchmarks/estimators.py --per-estimator; they only decide the order the thread pool
 #: takes the jobs in (longest first, so neither core idles at the end), never a figure.
 _COST_NS = {
-    "tuples": (60, 45), "multi_mmc": (45, 210), "lz78y": (40, 100), "lag": (15, 60),
+    "tuples": (60, 45), "multi_mmc": (30, 200), "lz78y": (30, 95), "lag": (15, 60),
     "multi_mcw": (6, 40), "compression": (9, 0), "markov": (1, 0), "collision": (1, 0),
     "most_common_value": (1, 4),
 }
