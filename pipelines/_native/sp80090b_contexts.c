@@ -288,7 +288,7 @@ static void walk_ahead(const trie_t *t, ahead_t *w, const uint8_t *s, int64_t i,
  * (its newest bit lowest). A prediction needs only which follower has the higher count
  * (N1 >= N0 predicts 1, NIST's tie-break) and whether the context has a count at all, so
  * a cell holds the difference of the counts instead of the two counts: half the memory
- * (all 16 orders in 512 KB) and one load a step.
+ * (all 16 orders in 512 KB) and one load an order a step.
  *
  * Orders 0..14 hold at most 2^(d+2) <= 65,536 entries, below the 100,000 cap, so their
  * counts are exact, and their cell is 2 (N1 - N0) + 1 once the context was seen, 0 before.
@@ -304,8 +304,8 @@ static void walk_ahead(const trie_t *t, ahead_t *w, const uint8_t *s, int64_t i,
  * with an entry has its 15-bit suffix counted too, so it needs no chain either. */
 #define MMC_EXACT (MMC_D - 1)
 
-/* The first orders orders of step i (y = s[i]) on the context pat: right gets bit d when
- * order d had a count and predicted y; the counts take y in. */
+/* Orders 0 .. orders - 1 of a step on the context pat followed by y: the result has bit d
+ * set when order d had a count for its context and predicted y; the cells take y in. */
 static inline uint32_t mmc_binary_step(int32_t *const *cell, uint32_t pat, int32_t y, int orders, int64_t *elems15)
 {
     const int32_t flip = y - 1, step = 4 * y - 2; /* flip: 0 for y = 1, -1 for y = 0 (x ^ -1 - -1 = -x) */
@@ -410,6 +410,8 @@ int oe_sp80090b_multi_mmc(const uint8_t *s, int64_t n, int32_t k, int64_t *out)
     if (n < 3) return 1;
     if (k == 2) {
         if (n < MMC_D + 2) return 1; /* the binary path needs its start-up symbols */
+        /* the cells hold 4 (N1 - N0) in an int32; 2^29 bits, 67 million bytes of samples, is
+         * past what the tuple counts of such a bitstring could allocate anyway */
         return n < (1 << 29) ? mmc_binary(s, n, out) : -1;
     }
     if (trie_init(&t, k, 1 << 17) != 0) { /* an order holds 100,000 entries */

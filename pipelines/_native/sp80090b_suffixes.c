@@ -157,7 +157,8 @@ static void msd_sort(keyed_t *a, keyed_t *b, int64_t len, int shift, int out_in_
  * so the items (12 bytes a suffix) live in the block itself: the first pass scatters them
  * there by their top byte, each bucket is sorted in place with a scratch buffer the size
  * of the largest bucket (~67,000 items: the L2 and L3 caches), and the sorted items are
- * turned into the suffix and LCP arrays in the same memory. */
+ * turned into the suffix and LCP arrays in the same memory (read as items, written as
+ * int32: the build's -fno-strict-aliasing makes that defined). */
 static int32_t *sort_by_key(const packed_t *p, int64_t n, int64_t *nruns, int64_t *tied)
 {
     void *block = alloc_big(sizeof(keyed_t) * (size_t)n + 16);
