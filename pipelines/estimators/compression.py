@@ -8,9 +8,10 @@ expected value G computed as in the tool (terms dropped once they underflow a do
 h = -log2(p) / 6 bits per bit, or 1 when no root lies above 1/64. None on non-binary data
 or fewer than 1001 blocks.
 
-The distances are summed by the native core when it is built (``oe_sp80090b_compression``,
-one pass in block order, like the tool), else by numpy (``_sums_py``); the solving for p
-stays here.
+The distances are summed by the native core when it is built (``oe_sp80090b_compression``:
+one pass in block order with Kahan's compensated sums, like the tool, so X-bar and sigma
+equal ea_non_iid's to the last digit), else by numpy (``_sums_py``: pairwise sums, the same
+to about 1e-15); the solving for p stays here.
 """
 
 from __future__ import annotations
