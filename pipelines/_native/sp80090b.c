@@ -5,6 +5,7 @@
  *   1. collision    6.3.2, the walk that finds the collision times t_i
  *      multi_mcw    6.3.7, windows 63/255/1023/4095
  *   2. lag          6.3.8, D = 128
+ *   3. compression  6.3.4, the sums of the test statistic (Python solves for p)
  *
  * Every predictor follows NIST's ea_non_iid (SP800-90B_EntropyAssessment, cpp/non_iid/)
  * step for step, including its tie-breaking, its start-up order and its dictionary caps,
@@ -14,6 +15,7 @@
 #include "sp80090b.h"
 #include "_sp80090b_scoreboard.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -40,22 +42,46 @@ void oe_sp80090b_collision(const uint8_t *s, int64_t n, int64_t *out)
 /* Binary data: once window j holds its W[j] bits (W odd, so never a tie) its most common
  * value is the majority bit, which a running count of ones gives. The general path's
  * start-up (window j counts s[0..W[j]-1] until i reaches W[j]) only matters for windows
- * that cannot yet be the winner, so the results are the same. */
+ * that cannot yet be the winner, so the results are the same. Once all four windows are
+ * full (i >= 4095, almost every step) a step has no branch: each window that guessed
+ * right scores, in increasing order, and one reaching the high score becomes the winner
+ * (NIST compares with the winner's score, which is always the highest). */
 static int mcw_binary(const uint8_t *s, int64_t n, int64_t *out)
 {
     static const int64_t W[MCW_WINDOWS] = {63, 255, 1023, 4095};
-    int64_t ones[MCW_WINDOWS] = {0}, score[MCW_WINDOWS] = {0}, i, j, c = 0, run = 0, maxrun = 0;
+    int64_t ones[MCW_WINDOWS] = {0}, score[MCW_WINDOWS] = {0}, i, j, c = 0, run = 0, maxrun = 0, high = 0;
     int winner = 0;
     for (j = 0; j < MCW_WINDOWS; j++)
         for (i = 0; i < W[j]; i++) ones[j] += s[i];
-    for (i = W[0]; i < n; i++) {
+    for (i = W[0]; i < n && i < W[MCW_WINDOWS - 1]; i++) { /* the start-up: some windows not full yet */
         const int x = s[i];
         int pred[MCW_WINDOWS];
         for (j = 0; j < MCW_WINDOWS; j++) pred[j] = 2 * ones[j] > W[j];
         score_prediction(pred[winner] == x, &c, &run, &maxrun);
         for (j = 0; j < MCW_WINDOWS; j++) {
             if (i < W[j]) break; /* windows are sorted: the rest are not full yet */
-            if (pred[j] == x && ++score[j] >= score[winner]) winner = (int)j;
+            if (pred[j] == x && ++score[j] >= high) {
+                winner = (int)j;
+                high = score[j];
+            }
+            ones[j] += x - s[i - W[j]];
+        }
+    }
+    for (; i < n; i++) {
+        const int64_t x = s[i];
+        int64_t hit[MCW_WINDOWS], ok;
+#pragma GCC unroll 4 /* unrolled, the windows' counts and scores stay in registers */
+        for (j = 0; j < MCW_WINDOWS; j++) hit[j] = (2 * ones[j] > W[j]) == x;
+        ok = hit[winner];
+        c += ok;
+        run = (run + 1) & -ok;
+        maxrun = run > maxrun ? run : maxrun;
+#pragma GCC unroll 4
+        for (j = 0; j < MCW_WINDOWS; j++) {
+            const int64_t up = score[j] + hit[j], wins = hit[j] & (up >= high);
+            score[j] = up;
+            winner = wins ? (int)j : winner;
+            high = wins ? up : high;
             ones[j] += x - s[i - W[j]];
         }
     }
@@ -247,4 +273,41 @@ int oe_sp80090b_lag(const uint8_t *s, int64_t n, int32_t k, int64_t *out)
 {
     if (n < 3) return 1;
     return k == 2 ? lag_binary(s, n, out) : lag_general(s, n, out);
+}
+
+/* ---------------------------------------------------------------- 3. compression */
+
+#define COMPRESSION_BLOCK_BITS 6    /* 6.3.4 step 1: b = 6 */
+#define COMPRESSION_DICTIONARY 1000 /* 6.3.4 step 1: d = 1000 */
+
+/* Blocks are read most significant bit first; the dictionary keeps each block value's last
+ * position (1-based, 0 = never seen, as ea_non_iid's dict), and a block with no earlier
+ * occurrence scores its own position. The sums run in block order with Kahan's compensated
+ * summation, as the tool's (kahan_add): a plain sum of 1.3 million terms drifts in the 12th
+ * digit. The volatile keeps the compiler from reassociating the compensation away. */
+static inline void kahan_add(double *sum, double *carry, double x)
+{
+    volatile double t;
+    const double y = x - *carry;
+    t = *sum + y;
+    *carry = (t - *sum) - y;
+    *sum = t;
+}
+
+void oe_sp80090b_compression(const uint8_t *s, int64_t n, double *out)
+{
+    int64_t last[1 << COMPRESSION_BLOCK_BITS] = {0}, blocks = n / COMPRESSION_BLOCK_BITS, i;
+    double sum = 0.0, sum_carry = 0.0, squares = 0.0, squares_carry = 0.0;
+    for (i = 0; i < blocks; i++) {
+        const uint8_t *b = s + COMPRESSION_BLOCK_BITS * i;
+        const int v = b[0] << 5 | b[1] << 4 | b[2] << 3 | b[3] << 2 | b[4] << 1 | b[5];
+        if (i >= COMPRESSION_DICTIONARY) {
+            const double x = log2((double)(i + 1 - last[v]));
+            kahan_add(&sum, &sum_carry, x);
+            kahan_add(&squares, &squares_carry, x * x);
+        }
+        last[v] = i + 1;
+    }
+    out[0] = sum;
+    out[1] = squares;
 }

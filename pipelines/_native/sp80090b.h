@@ -22,3 +22,6 @@ int oe_sp80090b_lz78y(const uint8_t *s, int64_t n, int32_t k, int64_t *out);
 
 /* 6.3.2 collision walk over bits: out[0] = v (collisions), out[1] = sum of t_i, out[2] = sum of t_i^2. */
 void oe_sp80090b_collision(const uint8_t *s, int64_t n, int64_t *out);
+
+/* 6.3.4 compression test statistic over bits (6-bit blocks, the first 1000 fill the dictionary): out[0] = sum of log2 of the distances, out[1] = sum of their squares, summed in block order (none while the dictionary fills). */
+void oe_sp80090b_compression(const uint8_t *s, int64_t n, double *out);

@@ -1,7 +1,8 @@
 /* SP 800-90B 6.3.9 MultiMMC and 6.3.10 LZ78Y prediction: the two context-dictionary predictors.
  *
  * Map:
- *   1. context trie the contexts of the non-binary paths, read backwards from the newest symbol
+ *   1. context trie the contexts of the non-binary paths, read backwards from the newest
+ *                   symbol, and the walks ahead that prefetch them
  *   2. multi_mmc    6.3.9, D = 16, 100,000 entries per order
  *   3. lz78y        6.3.10, B = 16, 65,536 prefixes
  *
@@ -208,70 +209,184 @@ static int trie_count(trie_t *t, int64_t node, uint8_t y, int make_new)
     return *c == 1;
 }
 
+/* Walking ahead. A step's lookups are a chain of cache misses, a few a context length: a
+ * node, then (for the shallow nodes with many children or followers) the entry of its
+ * dense row. But the data are all known, so the walks of the next WALK_AHEAD steps run
+ * alongside, one read a step: each read finds in cache what the read before prefetched
+ * (the node, then the row entry of the next child, then that child, ...), and for each
+ * node it passes the walk also prefetches the count its step will take in. The real walk
+ * then finds most of its lines in cache. A walk ahead only reads: it changes nothing, and
+ * a node made after it passed is only a later miss. Only the speed depends on WALK_AHEAD.
+ * Used by MultiMMC, whose orders hold up to 100,000 entries each (tens of MB of nodes);
+ * LZ78Y's 65,536 contexts mostly stay in cache and gained nothing from it. */
+#define WALK_AHEAD 8
+
+typedef struct {           /* the walk of step i + a is in slot (i + a) % WALK_AHEAD */
+    int64_t node[WALK_AHEAD]; /* the node reached; -1: the walk ended */
+    int64_t row[WALK_AHEAD];  /* >= 0: the dense child-row entry to read next */
+    int depth[WALK_AHEAD];    /* context length of node */
+} ahead_t;
+
+static inline void prefetch_node(const trie_t *t, int64_t id)
+{
+    const char *v = (const char *)node_of(t, id);
+    __builtin_prefetch(v);
+    __builtin_prefetch(v + sizeof(node_t) - 1); /* a node may straddle two cache lines */
+}
+
+/* At step i: start the walk of step i + WALK_AHEAD at the root and take each of the others
+ * one read further down its contexts (read backwards from s[step - 1]), to max_depth. */
+static void walk_ahead(const trie_t *t, ahead_t *w, const uint8_t *s, int64_t i, int64_t n, int max_depth)
+{
+    int64_t step;
+    const int slot = (int)((i + WALK_AHEAD) % WALK_AHEAD);
+    w->node[slot] = i + WALK_AHEAD < n ? 0 : -1;
+    w->row[slot] = -1;
+    w->depth[slot] = 0;
+    for (step = i + 1; step <= i + WALK_AHEAD && step < n; step++) {
+        const int a = (int)(step % WALK_AHEAD);
+        const node_t *v;
+        int64_t child = -1;
+        int j;
+        if (w->node[a] < 0) continue;
+        if (w->row[a] >= 0) { /* the dense row entry prefetched the step before */
+            child = t->kid_rows[w->row[a]];
+            w->row[a] = -1;
+        } else {
+            v = node_of(t, w->node[a]);
+            if (v->nfol == DENSE) __builtin_prefetch(&t->fol_rows[(int64_t)v->fol[0] * t->k + s[step]]);
+            if (w->depth[a] >= max_depth || w->depth[a] >= step) {
+                w->node[a] = -1;
+                continue;
+            }
+            if (v->nkids == DENSE) {
+                w->row[a] = (int64_t)v->kid[0] * t->k + s[step - w->depth[a] - 1];
+                __builtin_prefetch(&t->kid_rows[w->row[a]]);
+                continue;
+            }
+            for (j = 0; j < v->nkids; j++)
+                if (v->kid_sym[j] == s[step - w->depth[a] - 1]) child = v->kid[j];
+        }
+        w->node[a] = child;
+        if (child >= 0) {
+            w->depth[a]++;
+            prefetch_node(t, child);
+        }
+    }
+}
+
 /* ---------------------------------------------------------------- 2. multi_mmc */
 
 #define MMC_D 16
 #define MMC_MAX_ENTRIES 100000
 
-/* The binary paths know every context in advance (the data are all there), so they fetch
- * the dictionary entries of the step PREFETCH_STEPS on while this one runs: the tables of
- * the contexts longer than PREFETCH_FROM bits outgrow the L1 and L2 caches (16-bit
- * contexts: 512 KB), and a fetch issued a few steps early hides most of its wait. Only
- * the speed depends on these two numbers. */
-#define PREFETCH_STEPS 8
-#define PREFETCH_FROM 8
+/* The binary paths keep their 16 tables (MultiMMC 512 KB, LZ78Y 1 MB) in the L2 and L3
+ * caches and prefetch nothing: fetching each step's deep contexts a few steps early cost
+ * more instructions than it saved waiting (measured on u8_narrow's bitstring: 10-15%). */
 
-/* Binary dictionaries: the (d+1)-bit context p has its two counts at dict[d][2p], dict[d][2p+1]. */
+/* Binary dictionaries: one int32 cell per context, cell[d][p] for the (d+1)-bit context p
+ * (its newest bit lowest). A prediction needs only which follower has the higher count
+ * (N1 >= N0 predicts 1, NIST's tie-break) and whether the context has a count at all, so
+ * a cell holds the difference of the counts instead of the two counts: half the memory
+ * (all 16 orders in 512 KB) and one load an order a step.
+ *
+ * Orders 0..14 hold at most 2^(d+2) <= 65,536 entries, below the 100,000 cap, so their
+ * counts are exact, and their cell is 2 (N1 - N0) + 1 once the context was seen, 0 before.
+ * That makes their step branch-free:
+ *   - NIST looks at order d only while the orders below found their contexts; but a context
+ *     that was seen has had its shorter suffixes seen (and counted: no cap) at the same
+ *     steps, so an order with a count for its context is always one that NIST looks at;
+ *   - every step counts its follower: a found context's count goes up, and a new entry
+ *     (an unseen context, or a new follower) starts at 1, the same as going up from 0.
+ * Order 15 (2^17 possible entries) keeps the cap: its cell is 4 (N1 - N0) + 2 h1 + h0,
+ * h_y = 1 when the entry for follower y exists; a count goes up if its entry exists, else
+ * a new entry starts at 1 while fewer than MMC_MAX_ENTRIES are held. A context of order 15
+ * with an entry has its 15-bit suffix counted too, so it needs no chain either. */
+#define MMC_EXACT (MMC_D - 1)
+
+/* Orders 0 .. orders - 1 of a step on the context pat followed by y: the result has bit d
+ * set when order d had a count for its context and predicted y; the cells take y in. */
+static inline uint32_t mmc_binary_step(int32_t *const *cell, uint32_t pat, int32_t y, int orders, int64_t *elems15)
+{
+    const int32_t flip = y - 1, step = 4 * y - 2; /* flip: 0 for y = 1, -1 for y = 0 (x ^ -1 - -1 = -x) */
+    uint32_t right = 0;
+    int d;
+#pragma GCC unroll 16
+    for (d = 0; d < MMC_EXACT && d < orders; d++) {
+        int32_t *x = cell[d] + (pat & ((2U << d) - 1));
+        right |= (uint32_t)(((*x ^ flip) - flip) > 0) << d; /* y = 1: N1 >= N0 (x >= 1); y = 0: N0 > N1 */
+        *x = (*x | 1) + step;                                  /* unseen (0) starts at 1 +- 2 */
+    }
+    if (orders == MMC_D) {
+        int32_t *x = cell[MMC_EXACT] + (pat & 0xFFFF);
+        const int32_t has = *x >> y & 1, add = has | (*elems15 < MMC_MAX_ENTRIES);
+        right |= (uint32_t)(y ? *x >= 0 && (*x & 3) : *x < 0) << MMC_EXACT;
+        *elems15 += add & !has;
+        *x = (*x | add << y) + (add ? 2 * step : 0);
+    }
+    return right;
+}
+
+/* Whether order d has a count for its context pat (the winner's guess counts only then). */
+static inline int mmc_binary_seen(int32_t *const *cell, uint32_t pat, int64_t d)
+{
+    return d < MMC_EXACT ? cell[d][pat & ((2U << d) - 1)] != 0 : (cell[MMC_EXACT][pat & 0xFFFF] & 3) != 0;
+}
+
+/* The orders' scores in steps of SCORE_CHUNK: an order more than SCORE_CHUNK points below
+ * the high score cannot reach it within the chunk (scores rise by at most one a step and
+ * the high score never falls), so only the orders near the top are scored one step at a
+ * time, in NIST's order; the others' right guesses are tallied and added at the end. The
+ * tallies are 16 byte-wide counters in two words (a chunk counts at most 64 < 256): a
+ * step adds spread[right's low byte] to one and spread[its high byte] to the other, where
+ * spread[b] has byte j = bit j of b. */
+#define SCORE_CHUNK 64
+
 static int mmc_binary(const uint8_t *s, int64_t n, int64_t *out)
 {
-    uint32_t *dict[MMC_D] = {0}; /* counts fit: n < 2^32 (checked by the caller) */
-    int64_t score[MMC_D] = {0}, elems[MMC_D] = {0};
+    int32_t *cell[MMC_D] = {0}; /* N1 - N0 fits: n < 2^29 (checked by the caller) */
+    int64_t score[MMC_D] = {0}, high = 0, elems15 = 1;
     int64_t i, d, winner = 0, c = 0, run = 0, maxrun = 0;
-    uint32_t pat = 0, ahead;
+    uint32_t pat = 0, near = 0;
+    uint64_t spread[256], tally[2] = {0, 0};
     int rc = 0;
+    for (i = 0; i < 256; i++)
+        for (d = 0, spread[i] = 0; d < 8; d++) spread[i] |= (uint64_t)(i >> d & 1) << (8 * d);
     for (d = 0; d < MMC_D; d++)
-        if (!(dict[d] = calloc((size_t)1 << (d + 2), sizeof(uint32_t)))) rc = -1;
+        if (!(cell[d] = calloc((size_t)2 << d, sizeof(int32_t)))) rc = -1;
     if (rc) goto done;
-    for (d = 0; d < MMC_D; d++) {
+    for (d = 0; d < MMC_D; d++) { /* each order's first context, s[0..d], followed by s[d + 1] */
+        const int32_t y = s[d + 1];
         pat = (pat << 1) | s[d];
-        dict[d][2 * (pat & ((1U << (d + 1)) - 1)) + s[d + 1]] = 1;
-        elems[d] = 1;
+        cell[d][pat & ((2U << d) - 1)] = d < MMC_EXACT ? 4 * y - 1 : (1 << y) + 8 * y - 4;
     }
     pat = ((uint32_t)s[0] << 1) | s[1]; /* step 2's context: s[i - 1] lowest, s[i - 1 - d] at bit d */
-    for (i = 2, ahead = pat; i < 2 + PREFETCH_STEPS && i < n; i++) ahead = ((ahead << 1) | s[i]) & 0xFFFF;
     for (i = 2; i < n; i++) {
-        int found = 0;
-        int64_t cur_winner = winner;
-        if (i + PREFETCH_STEPS < n) { /* the deep contexts of a step further on: the data are all known */
-            for (d = MMC_D - 1; d >= PREFETCH_FROM; d--) __builtin_prefetch(dict[d] + 2 * (ahead & ((2U << d) - 1)));
-            ahead = ((ahead << 1) | s[i + PREFETCH_STEPS]) & 0xFFFF;
+        uint32_t right, mine;
+        int seen;
+        if ((i - 2) % SCORE_CHUNK == 0) { /* a new chunk: settle the far orders' tallies, pick the orders near the top */
+            for (d = 0; d < MMC_D; d++)
+                if (!(near >> d & 1)) score[d] += (int64_t)(tally[d / 8] >> (8 * (d % 8)) & 255);
+            for (d = 0, near = 0; d < MMC_D; d++) near |= (uint32_t)(score[d] >= high - SCORE_CHUNK) << d;
+            tally[0] = tally[1] = 0;
         }
-        for (d = 0; d < MMC_D && d <= i - 2; d++) {
-            uint32_t *e = dict[d] + 2 * (pat & ((2U << d) - 1));
-            int pred = 2;
-            if (d == 0 || found) {
-                pred = e[0] > e[1] ? 0 : 1;
-                found = e[pred] != 0;
-            }
-            if (found) {
-                if (pred == s[i]) {
-                    if (++score[d] >= score[winner]) winner = d;
-                    if (d == cur_winner) {
-                        c++;
-                        if (++run > maxrun) maxrun = run;
-                    }
-                } else if (d == cur_winner) {
-                    run = 0;
-                }
-                if (e[s[i]] != 0) {
-                    e[s[i]]++;
-                } else if (elems[d] < MMC_MAX_ENTRIES) {
-                    e[s[i]] = 1;
-                    elems[d]++;
-                }
-            } else if (elems[d] < MMC_MAX_ENTRIES) {
-                e[s[i]] = 1;
-                elems[d]++;
+        /* step i reads the orders d <= i - 2 (the earlier ones have no context yet) */
+        seen = winner <= i - 2 && mmc_binary_seen(cell, pat, winner);
+        right = i > MMC_D ? mmc_binary_step(cell, pat, s[i], MMC_D, &elems15)
+                          : mmc_binary_step(cell, pat, s[i], (int)(i - 1), &elems15);
+        if (seen) { /* the winner of the step before predicts; no guess leaves the run as it is */
+            const int64_t ok = right >> winner & 1;
+            c += ok;
+            run = ok ? run + 1 : 0;
+            if (run > maxrun) maxrun = run;
+        }
+        tally[0] += spread[right & 255];
+        tally[1] += spread[right >> 8 & 255];
+        for (mine = right & near; mine; mine &= mine - 1) { /* in increasing order; reaching the high score wins */
+            d = __builtin_ctz(mine);
+            if (++score[d] >= high) {
+                winner = d;
+                high = score[d];
             }
         }
         pat = ((pat << 1) | s[i]) & 0xFFFF;
@@ -280,7 +395,7 @@ static int mmc_binary(const uint8_t *s, int64_t n, int64_t *out)
     out[1] = n - 2;
     out[2] = maxrun;
 done:
-    for (d = 0; d < MMC_D; d++) free(dict[d]);
+    for (d = 0; d < MMC_D; d++) free(cell[d]);
     return rc;
 }
 
@@ -288,13 +403,16 @@ done:
 int oe_sp80090b_multi_mmc(const uint8_t *s, int64_t n, int32_t k, int64_t *out)
 {
     trie_t t;
+    ahead_t ahead;
     int64_t score[MMC_D] = {0}, entries[MMC_D] = {0};
     int64_t i, d, winner = 0, c = 0, run = 0, maxrun = 0;
     int rc = 0;
     if (n < 3) return 1;
     if (k == 2) {
         if (n < MMC_D + 2) return 1; /* the binary path needs its start-up symbols */
-        return n < INT32_MAX ? mmc_binary(s, n, out) : -1;
+        /* the cells hold 4 (N1 - N0) in an int32; 2^29 bits, 67 million bytes of samples, is
+         * past what the tuple counts of such a bitstring could allocate anyway */
+        return n < (1 << 29) ? mmc_binary(s, n, out) : -1;
     }
     if (trie_init(&t, k, 1 << 17) != 0) { /* an order holds 100,000 entries */
         trie_free(&t);
@@ -306,10 +424,12 @@ int oe_sp80090b_multi_mmc(const uint8_t *s, int64_t n, int32_t k, int64_t *out)
         trie_count(&t, node, s[d + 1], 1);
         entries[d] = 1;
     }
+    for (d = 0; d < WALK_AHEAD; d++) ahead.node[d] = ahead.row[d] = -1; /* no walks ahead of the first steps */
     for (i = 2; i < n && !t.failed; i++) {
         int found = 0;
         /* cur: the node of the d symbols before s[i] (-1: not looked up); node: of d + 1 */
         int64_t cur_winner = winner, cur = 0, node = -1;
+        walk_ahead(&t, &ahead, s, i, n, MMC_D);
         for (d = 0; d < MMC_D && i - 2 >= d; d++) {
             if (d == 0 || found) {
                 node = trie_child(&t, cur, s[i - d - 1], 0);
@@ -354,7 +474,7 @@ static int lz78y_binary(const uint8_t *s, int64_t n, int64_t *out)
 {
     uint32_t *dict[LZ_B] = {0}; /* counts fit: n < 2^32 (checked by the caller) */
     int64_t i, j, elems = 0, c = 0, run = 0, maxrun = 0;
-    uint32_t pat = 0, ahead;
+    uint32_t pat = 0;
     int rc = 0;
     for (j = 0; j < LZ_B; j++)
         if (!(dict[j] = calloc((size_t)1 << (j + 2), sizeof(uint32_t)))) rc = -1;
@@ -365,23 +485,18 @@ static int lz78y_binary(const uint8_t *s, int64_t n, int64_t *out)
         elems++;
     }
     for (j = 0, pat = 0; j < LZ_B; j++) pat = (pat << 1) | s[j + 1]; /* step LZ_B + 1's context */
-    ahead = pat;
-    for (j = LZ_B + 1; j < LZ_B + 1 + PREFETCH_STEPS && j < n; j++) ahead = ((ahead << 1) | s[j]) & 0xFFFF;
     for (i = LZ_B + 1; i < n; i++) {
         int have = 0, pred = 2;
         uint32_t maxcount = 0;
-        if (i + PREFETCH_STEPS < n) { /* the deep contexts of a step further on: the data are all known */
-            for (j = LZ_B; j > PREFETCH_FROM; j--) __builtin_prefetch(dict[j - 1] + 2 * (ahead & ((1U << j) - 1)));
-            ahead = ((ahead << 1) | s[i + PREFETCH_STEPS]) & 0xFFFF;
-        }
+#pragma GCC unroll 16 /* each length its own masks and branches: 0.29 -> 0.24 s on 8e6 bits */
         for (j = LZ_B; j > 0; j--) {
             uint32_t *e = dict[j - 1] + 2 * (pat & ((1U << j) - 1));
-            int round = e[0] > e[1] ? 0 : 1;
-            if (e[round] != 0) {
-                if (e[round] > maxcount) {
-                    maxcount = e[round];
+            const uint32_t top = e[0] > e[1] ? e[0] : e[1]; /* the count of the guess: no load waits on the compare */
+            if (top != 0) {
+                if (top > maxcount) {
+                    maxcount = top;
                     have = 1;
-                    pred = round;
+                    pred = e[0] <= e[1]; /* the larger count, 1 on a tie */
                 }
                 e[s[i]]++;
             } else if (elems < LZ_MAX_DICT) {

@@ -26,6 +26,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 /* The fast path gives up when more than this share of the suffixes tie on the first key. */
 #define MAX_TIED_SHARE 4
@@ -75,6 +76,25 @@ static int pack(const uint8_t *s, int64_t n, packed_t *p)
     return 0;
 }
 
+/* The sort's buffer is large (12 bytes a suffix: 96 MB for 8e6 bits) and the C library
+ * maps it afresh on each call: faulting it in 4 KB at a time took a quarter of the time of
+ * a bitstring's tuple counts. Where the kernel offers transparent huge pages on request
+ * (Linux, THP "madvise" or "always"), the aligned inside of such a buffer asks for them,
+ * 2 MB a fault; elsewhere this is plain malloc. Only the speed depends on it. */
+#define HUGE_PAGE ((uintptr_t)2 << 20)
+
+static void *alloc_big(size_t bytes)
+{
+    void *p = malloc(bytes);
+#ifdef MADV_HUGEPAGE
+    if (p && bytes >= 4 * HUGE_PAGE) {
+        uintptr_t lo = ((uintptr_t)p + HUGE_PAGE - 1) & ~(HUGE_PAGE - 1), hi = ((uintptr_t)p + bytes) & ~(HUGE_PAGE - 1);
+        madvise((void *)lo, hi - lo, MADV_HUGEPAGE); /* a refusal leaves 4 KB pages: nothing to handle */
+    }
+#endif
+    return p;
+}
+
 typedef struct __attribute__((packed)) { /* 12 bytes: the sort moves n of them a pass */
     uint64_t key;
     int32_t pos;
@@ -122,49 +142,90 @@ static void msd_sort(keyed_t *a, keyed_t *b, int64_t len, int shift, int out_in_
     }
 }
 
-/* All suffixes in order of their keys (equal keys: the shorter suffix first) into sa, and
- * raw[r] = the padded common prefix of the keys ranked r - 1 and r in symbols, m if equal. */
-static int sort_by_key(const packed_t *p, int64_t n, int32_t *sa, int32_t *raw)
+/* All suffixes in order of their keys (equal keys: the shorter suffix first), in one block
+ * of 3 n + 4 int32 that the caller frees: raw = block[0..n], raw[r] = the common prefix of
+ * the keys ranked r - 1 and r in symbols, capped by the shorter suffix's length, or m when
+ * the keys tie over two suffixes at least m long; sa = block + n + 1; the last n + 3 are
+ * left for the caller (the rank array). *tied gets the number of suffixes in groups of
+ * tied keys, *nruns the number of groups. NULL when memory ran out.
+ *
+ * A suffix shorter than m reads zeros past the end, so its key may equal a longer one's;
+ * it is then a prefix of it and sorted before it, rightly, and the cap keeps it out of the
+ * tie: only suffixes that share m real symbols are left for the settling.
+ *
+ * Memory is most of the cost for 8e6 bits (the kernel zeroes every page the sort touches),
+ * so the items (12 bytes a suffix) live in the block itself: the first pass scatters them
+ * there by their top byte, each bucket is sorted in place with a scratch buffer the size
+ * of the largest bucket (~67,000 items: the L2 and L3 caches), and the sorted items are
+ * turned into the suffix and LCP arrays in the same memory (read as items, written as
+ * int32: the build's -fno-strict-aliasing makes that defined). */
+static int32_t *sort_by_key(const packed_t *p, int64_t n, int64_t *nruns, int64_t *tied)
 {
-    keyed_t *it = malloc(sizeof(keyed_t) * (size_t)n), *tmp = malloc(sizeof(keyed_t) * (size_t)n);
-    int64_t i;
-    if (!it || !tmp) {
-        free(it);
-        free(tmp);
-        return -1;
+    void *block = alloc_big(sizeof(keyed_t) * (size_t)n + 16);
+    keyed_t *items = block, *scratch = NULL;
+    int32_t *raw = block, *sa;
+    uint8_t *prefix = NULL; /* raw, a byte each (<= 64), while the items still hold the block */
+    int64_t fill[256] = {0}, sum = 0, c, start, largest = 0, i;
+    if (!block) return NULL;
+    for (i = 0; i < n; i++) fill[key_at(p, i) >> 56]++;
+    for (c = 0; c < 256; c++) {
+        int64_t count = fill[c];
+        if (count > largest) largest = count;
+        fill[c] = sum;
+        sum += count;
     }
-    { /* the first pass by the top byte reads the keys straight from the packed symbols */
-        int64_t fill[256] = {0}, sum = 0, c, start;
-        for (i = 0; i < n; i++) fill[key_at(p, i) >> 56]++;
-        for (c = 0; c < 256; c++) {
-            int64_t count = fill[c];
-            fill[c] = sum;
-            sum += count;
+    scratch = malloc(sizeof(keyed_t) * (size_t)largest);
+    prefix = malloc((size_t)n);
+    if (!scratch || !prefix) {
+        free(block);
+        free(scratch);
+        free(prefix);
+        return NULL;
+    }
+    for (i = n - 1; i >= 0; i--) { /* decreasing position: a stable sort leaves the shorter first */
+        uint64_t key = key_at(p, i);
+        keyed_t *slot = &items[fill[key >> 56]++];
+        slot->key = key;
+        slot->pos = (int32_t)i;
+    }
+    for (c = 0, start = 0; c < 256; c++) { /* fill[c] is now the end of bucket c */
+        if (fill[c] - start > 1) msd_sort(items + start, scratch, fill[c] - start, 48, 1);
+        start = fill[c];
+    }
+    free(scratch);
+    { /* items -> positions (int32 r sits below item r's bytes: nothing unread is overwritten) */
+        uint64_t prev = 0;
+        int64_t prev_pos = n, run = 0; /* rank 0 has no neighbour: lim = 0 caps its prefix to 0 */
+        *nruns = *tied = 0;
+        for (i = 0; i < n; i++) {
+            const uint64_t key = items[i].key, x = key ^ prev;
+            const int32_t pos = items[i].pos;
+            const int64_t lim = n - (pos > prev_pos ? pos : prev_pos);
+            int64_t common = x ? __builtin_clzll(x) / p->b : p->m;
+            if (common > lim) common = lim;
+            prefix[i] = (uint8_t)common;
+            if (common == p->m) {
+                run++;
+            } else if (run) { /* a group of run + 1 tied suffixes ended */
+                ++*nruns;
+                *tied += run + 1;
+                run = 0;
+            }
+            raw[i] = pos;
+            prev = key;
+            prev_pos = pos;
         }
-        for (i = n - 1; i >= 0; i--) { /* decreasing position: a stable sort leaves the shorter first */
-            uint64_t key = key_at(p, i);
-            keyed_t *slot = &tmp[fill[key >> 56]++];
-            slot->key = key;
-            slot->pos = (int32_t)i;
-        }
-        for (c = 0, start = 0; c < 256; c++) { /* fill[c] is now the end of bucket c, held in tmp */
-            if (fill[c] - start > 1)
-                msd_sort(tmp + start, it + start, fill[c] - start, 48, 0);
-            else if (fill[c] - start == 1)
-                it[start] = tmp[start];
-            start = fill[c];
+        if (run) {
+            ++*nruns;
+            *tied += run + 1;
         }
     }
+    sa = raw + n + 1;
+    memmove(sa, raw, sizeof(int32_t) * (size_t)n);
+    for (i = 1; i < n; i++) raw[i] = prefix[i];
     raw[0] = raw[n] = 0;
-    sa[0] = it[0].pos;
-    for (i = 1; i < n; i++) {
-        uint64_t x = it[i].key ^ it[i - 1].key;
-        sa[i] = it[i].pos;
-        raw[i] = x ? __builtin_clzll(x) / p->b : p->m;
-    }
-    free(it);
-    free(tmp);
-    return 0;
+    free(prefix);
+    return raw;
 }
 
 typedef struct {
@@ -309,11 +370,9 @@ int oe_sp80090b_lcp_by_keys(const uint8_t *s, int64_t n, int32_t **lcp_out)
     int rc = -1;
     *lcp_out = NULL;
     if (n < 2 || n > INT32_MAX - 2 || pack(s, n, &p) != 0) return -1;
-    sa = malloc(sizeof(int32_t) * (size_t)n);
-    rank = malloc(sizeof(int32_t) * (size_t)n);
-    lcp = malloc(sizeof(int32_t) * (size_t)(n + 1));
-    if (!sa || !rank || !lcp || sort_by_key(&p, n, sa, lcp) != 0) goto done;
-    key_groups(n, p.m, sa, lcp, NULL, NULL, &nruns, &tied);
+    if (!(lcp = sort_by_key(&p, n, &nruns, &tied))) goto done;
+    sa = lcp + n + 1;
+    rank = sa + n; /* the block's last n + 3 int32, read only when the ties or long repeats need it */
     if (tied * MAX_TIED_SHARE > n) {
         rc = 1;
         goto done;
@@ -323,14 +382,12 @@ int oe_sp80090b_lcp_by_keys(const uint8_t *s, int64_t n, int32_t **lcp_out)
         key_groups(n, p.m, sa, lcp, rank, runs, &nruns, &tied);
         if (settle_ties(n, p.m, sa, rank, runs, nruns, tied) != 0) goto done;
     }
-    /* lcp holds the keys' common prefixes, which hold for any members of two groups; cap them
-     * by the suffixes' lengths, and read on past the first key where the keys tie */
+    /* lcp holds the keys' common prefixes, capped by the suffixes' lengths, which hold for
+     * any members of two groups; read on past the first key where the keys tie */
     for (r = 1; r < n && words <= WORDS_PER_SUFFIX * n + 64; r++) {
-        int64_t a = sa[r - 1], b = sa[r], lim = n - (a > b ? a : b);
-        if (lcp[r] < p.m) {
-            if (lcp[r] > lim) lcp[r] = (int32_t)lim;
-        } else {
-            lcp[r] = (int32_t)common_prefix(&p, n, a, b, p.m < lim ? p.m : lim, &words);
+        if (lcp[r] == p.m) {
+            int64_t a = sa[r - 1], b = sa[r];
+            lcp[r] = (int32_t)common_prefix(&p, n, a, b, p.m, &words);
         }
     }
     if (r < n) { /* long repeats: Kasai et al. 2001, linear in n whatever the repeats */
@@ -351,8 +408,6 @@ int oe_sp80090b_lcp_by_keys(const uint8_t *s, int64_t n, int32_t **lcp_out)
     rc = 0;
 done:
     free(p.words);
-    free(sa);
-    free(rank);
     free(runs);
     free(lcp);
     return rc;

@@ -49,9 +49,9 @@ def _tuple_pair(symbols: np.ndarray, k: int) -> list[Estimate]:
 #: benchmarks/estimators.py --per-estimator; they only decide the order the thread pool
 #: takes the jobs in (longest first, so neither core idles at the end), never a figure.
 _COST_NS = {
-    "tuples": (110, 100), "multi_mmc": (90, 640), "lz78y": (60, 200), "lag": (22, 70),
-    "multi_mcw": (21, 70), "compression": (25, 0), "markov": (8, 0), "collision": (2, 0),
-    "most_common_value": (5, 5),
+    "tuples": (60, 45), "multi_mmc": (30, 200), "lz78y": (30, 95), "lag": (15, 60),
+    "multi_mcw": (6, 40), "compression": (9, 0), "markov": (1, 0), "collision": (1, 0),
+    "most_common_value": (1, 4),
 }
 
 

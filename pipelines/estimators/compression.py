@@ -7,6 +7,11 @@ the root of E_p = X-bar' (step 7), found by ea_non_iid's bisection over [1/64, 1
 expected value G computed as in the tool (terms dropped once they underflow a double).
 h = -log2(p) / 6 bits per bit, or 1 when no root lies above 1/64. None on non-binary data
 or fewer than 1001 blocks.
+
+The distances are summed by the native core when it is built (``oe_sp80090b_compression``:
+one pass in block order with Kahan's compensated sums, like the tool, so X-bar and sigma
+equal ea_non_iid's to the last digit), else by numpy (``_sums_py``: pairwise sums, the same
+to about 1e-15); the solving for p stays here.
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ import math
 
 import numpy as np
 
+from . import native
 from .bounds import Z_ALPHA, nist_bisect
 from .result import Estimate
 
@@ -31,14 +37,14 @@ def _g(z: float, d: int, num_blocks: int, log2i: np.ndarray) -> float:
     lq = math.log1p(-z) if z < 1.0 else -math.inf
     i_head = np.arange(2, d + 1)
     with np.errstate(under="ignore", divide="ignore"):
-        a_d1 = float(np.sum(log2i[i_head] * np.exp((i_head - 1) * lq)))
+        a_d1 = float(np.sum(log2i[2 : d + 1] * np.exp((i_head - 1) * lq)))
         # Terms i = d+1 .. num_blocks-1 until (num_blocks - i) a_i underflows a double.
         last = num_blocks - 1
         if lq < 0:
             limit = d + 2 + int((745.2 + math.log(num_blocks * 64.0)) / -lq)
             last = min(last, limit)
         i_tail = np.arange(d + 1, last + 1)
-        a_i = log2i[i_tail] * np.exp((i_tail - 1) * lq)
+        a_i = log2i[d + 1 : last + 1] * np.exp((i_tail - 1) * lq)
         scaled = (num_blocks - i_tail) * a_i
         zero = np.flatnonzero(scaled <= 0.0)
         truncated = zero.size > 0
@@ -56,13 +62,8 @@ def _expected(p: float, d: int, num_blocks: int, log2i: np.ndarray) -> float:
     return _g(p, d, num_blocks, log2i) + (2**BLOCK_BITS - 1.0) * _g(q, d, num_blocks, log2i)
 
 
-def compression(bits: np.ndarray) -> Estimate:
-    """6.3.4 on binary data."""
-    n = len(bits)
-    num_blocks = n // BLOCK_BITS
-    d = DICTIONARY_BLOCKS
-    if n == 0 or int(bits.max()) > 1 or num_blocks <= d:
-        return Estimate("Compression", None)
+def _sums_py(bits: np.ndarray, num_blocks: int) -> tuple[float, float]:
+    """(sum of log2 distances, sum of their squares) over the blocks after the dictionary's."""
     grid = np.asarray(bits[: num_blocks * BLOCK_BITS], dtype=np.uint8).reshape(num_blocks, BLOCK_BITS)
     blocks = np.zeros(num_blocks, dtype=np.uint8)
     for column in range(BLOCK_BITS):  # most significant first; uint8 keeps the sort a radix sort
@@ -71,13 +72,26 @@ def compression(bits: np.ndarray) -> Estimate:
     prev = np.full(num_blocks, -1, dtype=np.int64)
     same = blocks[order[1:]] == blocks[order[:-1]]
     prev[order[1:][same]] = order[:-1][same]
+    d = DICTIONARY_BLOCKS
     idx = np.arange(d, num_blocks)
     p_idx = prev[d:]
     dist = np.where(p_idx >= 0, idx - p_idx, idx + 1)
     logs = np.log2(dist.astype(np.float64))
+    return float(logs.sum()), float((logs * logs).sum())
+
+
+def compression(bits: np.ndarray) -> Estimate:
+    """6.3.4 on binary data."""
+    n = len(bits)
+    num_blocks = n // BLOCK_BITS
+    d = DICTIONARY_BLOCKS
+    if n == 0 or int(bits.max()) > 1 or num_blocks <= d:
+        return Estimate("Compression", None)
+    sums = native.compression_sums(bits)
+    total, squares = sums if sums is not None else _sums_py(bits, num_blocks)
     v = num_blocks - d
-    x_bar = float(logs.sum()) / v
-    sigma = SIGMA_FACTOR * math.sqrt(float((logs * logs).sum()) / (v - 1.0) - x_bar * x_bar)
+    x_bar = total / v
+    sigma = SIGMA_FACTOR * math.sqrt(squares / (v - 1.0) - x_bar * x_bar)
     x_prime = x_bar - Z_ALPHA * sigma / math.sqrt(v)
     details: dict = {"X-bar": x_bar, "sigma-hat": sigma, "X-bar'": x_prime}
 

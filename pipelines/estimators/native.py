@@ -46,6 +46,17 @@ def collision_walk(bits: np.ndarray) -> tuple[int, int, int] | None:
     return int(out[0]), int(out[1]), int(out[2])
 
 
+def compression_sums(bits: np.ndarray) -> tuple[float, float] | None:
+    """(sum of log2 distances, sum of their squares) of the 6.3.4 statistic; None without core."""
+    if not available():
+        return None
+    ffi, lib = _native.ffi, _native.lib
+    bits = np.ascontiguousarray(bits, dtype=np.uint8)
+    out = np.zeros(2, dtype=np.float64)
+    lib.oe_sp80090b_compression(_u8(ffi, bits), len(bits), ffi.cast("double *", ffi.from_buffer(out)))
+    return float(out[0]), float(out[1])
+
+
 def repeats(symbols: np.ndarray, k: int, cap: int = 256) -> tuple[int, np.ndarray, np.ndarray] | None:
     """(v, q, pairs) for tuple lengths 1..v (index 0 unused); None without core."""
     if not available():

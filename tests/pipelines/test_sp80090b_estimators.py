@@ -15,6 +15,7 @@ import pytest
 from openentropy.pipelines import estimators as est
 from openentropy.pipelines.estimators import fallback, native, tuples
 from openentropy.pipelines.estimators.bounds import p_local, prediction_estimate
+from openentropy.pipelines.estimators.compression import _sums_py as compression_sums_py
 
 
 def _rng(seed: int) -> np.random.Generator:
@@ -147,6 +148,16 @@ def test_python_repeat_counts_agree_with_native(case):
     v, q, pairs = native.repeats(symbols, k, cap=4)  # small cap: exercises the second call
     v_py, q_py, pairs_py = tuples.repeat_counts_py(symbols)
     assert v == v_py and q.tolist() == q_py.tolist() and pairs.tolist() == pairs_py.tolist()
+
+
+@needs_native
+@pytest.mark.parametrize("n", [6006, 6011, 60_000, 1_000_000])
+def test_compression_sums_agree_with_numpy(n):
+    bits = (_rng(n).random(n) < 0.7).astype(np.uint8)
+    total, squares = native.compression_sums(bits)  # compensated, in block order
+    total_py, squares_py = compression_sums_py(bits, n // 6)  # numpy's pairwise sums
+    assert total == pytest.approx(total_py, rel=1e-13) and squares == pytest.approx(squares_py, rel=1e-13)
+    assert total > 0 and squares > total  # blocks past the dictionary were scored
 
 
 @needs_native

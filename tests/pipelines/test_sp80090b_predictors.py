@@ -1,13 +1,14 @@
 """The native predictors (6.3.7-6.3.10) give the pure-Python loops' (C, N, r) at the edges.
 
 The native loops were rebuilt for speed (sp80090b_contexts.c: a context trie with one node
-pool per depth and inline tables; the binary paths fetch their dictionaries ahead), so
-they are held to ``fallback.py``, which shares no code with C, where that work has its
-edges: the shortest sequences each predictor accepts (a prefetch past the end would
-show), a single repeated symbol, two symbols (the binary paths), a full byte alphabet
-(dense tables, LZ78Y's 65,536-entry cap within a few thousand steps) and sticky data
-whose contexts reach the 16-symbol depth. ea_non_iid's own figures on a million samples
-are in test_sp80090b_reference.py.
+pool per depth and inline tables, walked ahead of time; the binary MultiMMC keeps one count
+difference a context and tallies the orders far from the top), so they are held to
+``fallback.py``, which shares no code with C, where that work has its edges: the shortest
+sequences each predictor accepts (a walk ahead past the end would show), a single repeated
+symbol, two symbols (the binary paths, over many 64-step tally chunks), a full byte
+alphabet (dense tables, LZ78Y's 65,536-entry cap within a few thousand steps) and sticky
+data whose contexts reach the 16-symbol depth. ea_non_iid's own figures on a million
+samples are in test_sp80090b_reference.py.
 """
 
 from __future__ import annotations
