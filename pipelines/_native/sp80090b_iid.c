@@ -300,6 +300,7 @@ int oe_sp80090b_iid_shuffle(const uint8_t *sym, const uint8_t *values, int64_t n
         out_sym[i] = out_sym[j];
         out_sym[j] = t;
     }
-    for (int64_t i = 0; i < n; i++) out_raw[i] = values[out_sym[i]];
+    if (out_raw != NULL)
+        for (int64_t i = 0; i < n; i++) out_raw[i] = values[out_sym[i]];
     return 0;
 }

@@ -19,7 +19,8 @@ int64_t oe_sp80090b_iid_bzip2_length(const uint8_t *text, int64_t size);
 /* One permutation-test shuffle: out_sym = sym shuffled by Fisher-Yates (i = n-1 down to 1
  * swaps i with a uniform j in [0, i], drawn by Lemire's method from 32-bit draws, each
  * output of numpy's PCG64 from state pcg = {state high, state low, increment high,
- * increment low} giving two, low half first), out_raw[i] = values[out_sym[i]].
+ * increment low} giving two, low half first), out_raw[i] = values[out_sym[i]] unless out_raw
+ * is NULL (then values is not read).
  * Returns 0, or -1 when n > 2^32. */
 int oe_sp80090b_iid_shuffle(const uint8_t *sym, const uint8_t *values, int64_t n, const uint64_t *pcg, uint8_t *out_sym, uint8_t *out_raw);
 

@@ -66,18 +66,33 @@ def decided(c: np.ndarray) -> np.ndarray:
     return (c[:, 0] + c[:, 1] > EARLY_STOP) & (c[:, 1] + c[:, 2] > EARLY_STOP)
 
 
-def _round(symbols: np.ndarray, values: np.ndarray, k: int, mean: float, median: float, seed: int,
-           index: int, active: np.ndarray, spare: queue.SimpleQueue) -> np.ndarray:
+def _round(symbols: np.ndarray, raw: np.ndarray, values: np.ndarray, k: int, mean: float, median: float,
+           seed: int, index: int, active: np.ndarray, spare: queue.SimpleQueue) -> np.ndarray:
     """Round ``index``: the data shuffled by that round's own generator, then t'.
 
-    The shuffle goes into a pair of buffers taken from ``spare`` (one pair per thread)
-    and given back once t' is computed."""
+    When k > 2 only the raw samples are shuffled, and they stand in for the symbols too:
+    translate is monotone, so every statistic read from symbols (runs up and down, runs
+    about the median with its threshold carried over by ``sample_median``, collisions,
+    periodicity) has the same value on the samples, and a round saves a pass. Binary
+    data need the 0/1 symbols (conversions I and II). The shuffle goes into buffers taken
+    from ``spare`` (one pair per thread) and given back once t' is computed."""
     buffers = spare.get()
     try:
-        data, raw = iid_shuffle.shuffle(symbols, values, seed, index, out=buffers)
-        return iid_statistics.statistics(data, raw, k, mean, median, active)
+        if k > 2:
+            shuffled = iid_shuffle.shuffle_samples(raw, seed, index, out=buffers[0])
+            return iid_statistics.statistics(shuffled, shuffled, k, mean, sample_median(median, values), active)
+        data, shuffled_raw = iid_shuffle.shuffle(symbols, values, seed, index, out=buffers)
+        return iid_statistics.statistics(data, shuffled_raw, k, mean, median, active)
     finally:
         spare.put(buffers)
+
+
+def sample_median(median: float, values: np.ndarray) -> float:
+    """The median runs' threshold (5.1.5) among raw samples: symbol s >= median exactly
+    when its sample values[s] >= the value returned (values ascending; 256, above every
+    byte, when no symbol reaches the median)."""
+    threshold = int(np.ceil(median))
+    return float(values[threshold]) if threshold < len(values) else 256.0
 
 
 def permutation_test(symbols: np.ndarray, raw: np.ndarray, k: int, *, seed: int | None = None,
@@ -108,7 +123,7 @@ def permutation_test(symbols: np.ndarray, raw: np.ndarray, k: int, *, seed: int 
         def queue_rounds() -> None:
             while len(pending) < workers + 1 and rounds + len(pending) < shuffles and active.any():
                 index = rounds + len(pending)
-                pending.append(pool.submit(_round, symbols, values, k, mean, median, seed, index,
+                pending.append(pool.submit(_round, symbols, raw, values, k, mean, median, seed, index,
                                            active.copy(), spare))
 
         queue_rounds()

@@ -44,29 +44,50 @@ def shuffle(symbols: np.ndarray, values: np.ndarray, seed: int, index: int,
 
     ``out``: two uint8 arrays of ``len(symbols)`` to write them into (a permutation test
     reuses one pair per thread: fresh megabyte arrays each round cost page faults)."""
-    kernel = _kernel()
-    if kernel is None:
-        shuffled = shuffle_reference(symbols, seed, index)
-        if out is None:
-            return shuffled, values[shuffled]
-        out[0][:] = shuffled
-        out[1][:] = values[shuffled]
-        return out
+    symbols = np.ascontiguousarray(symbols, dtype=np.uint8)
+    shuffled, raw = out if out is not None else (np.empty_like(symbols), np.empty_like(symbols))
+    _check_out(symbols, shuffled)
+    _check_out(symbols, raw)
+    if _kernel() is None:
+        shuffled[:] = shuffle_reference(symbols, seed, index)
+        raw[:] = np.asarray(values, dtype=np.uint8)[shuffled]
+        return shuffled, raw
+    table = np.zeros(256, dtype=np.uint8)
+    table[: len(values)] = values
+    _native_shuffle(symbols, seed, index, shuffled, table, raw)
+    return shuffled, raw
+
+
+def shuffle_samples(samples: np.ndarray, seed: int, index: int, out: np.ndarray | None = None) -> np.ndarray:
+    """Round ``index``'s shuffle of ``samples`` alone: the same permutation ``shuffle``
+    applies to symbols (it depends only on the length, the seed and the round), so
+    ``shuffle_samples(values[symbols], ...)`` is ``shuffle(symbols, values, ...)[1]``.
+    ``out``: a uint8 array of ``len(samples)`` to write it into."""
+    samples = np.ascontiguousarray(samples, dtype=np.uint8)
+    shuffled = out if out is not None else np.empty_like(samples)
+    _check_out(samples, shuffled)
+    if _kernel() is None:
+        shuffled[:] = shuffle_reference(samples, seed, index)
+    else:
+        _native_shuffle(samples, seed, index, shuffled)
+    return shuffled
+
+
+def _check_out(data: np.ndarray, out: np.ndarray) -> None:
+    if out.shape != data.shape or out.dtype != np.uint8 or not out.flags.c_contiguous:
+        raise ValueError("shuffle: out must be contiguous uint8 arrays the size of the data")
+
+
+def _native_shuffle(data: np.ndarray, seed: int, index: int, shuffled: np.ndarray,
+                    table: np.ndarray | None = None, raw: np.ndarray | None = None) -> None:
+    """The C Fisher-Yates of ``data`` into ``shuffled`` (and ``table[shuffled]`` into ``raw``)."""
     ffi = _native.ffi
     state, inc = pcg_state(seed, index)
     words = np.array([state >> 64, state & _MASK64, inc >> 64, inc & _MASK64], dtype=np.uint64)
-    symbols = np.ascontiguousarray(symbols, dtype=np.uint8)
-    table = np.zeros(256, dtype=np.uint8)
-    table[: len(values)] = values
-    shuffled, raw = out if out is not None else (np.empty_like(symbols), np.empty_like(symbols))
-    if shuffled.shape != symbols.shape or raw.shape != symbols.shape or shuffled.dtype != np.uint8 \
-            or raw.dtype != np.uint8 or not (shuffled.flags.c_contiguous and raw.flags.c_contiguous):
-        raise ValueError("shuffle: out must be two contiguous uint8 arrays the size of symbols")
-    u8 = lambda a: ffi.cast("uint8_t *", ffi.from_buffer(a))  # noqa: E731
-    if kernel(u8(symbols), u8(table), len(symbols), ffi.cast("uint64_t *", ffi.from_buffer(words)),
-              u8(shuffled), u8(raw)) < 0:
-        raise ValueError(f"the permutation test shuffles at most 2**32 samples, not {len(symbols)}")
-    return shuffled, raw
+    u8 = lambda a: ffi.cast("uint8_t *", ffi.from_buffer(a)) if a is not None else ffi.NULL  # noqa: E731
+    if _kernel()(u8(data), u8(table), len(data), ffi.cast("uint64_t *", ffi.from_buffer(words)),
+                 u8(shuffled), u8(raw)) < 0:
+        raise ValueError(f"the permutation test shuffles at most 2**32 samples, not {len(data)}")
 
 
 def shuffle_reference(symbols: np.ndarray, seed: int, index: int) -> np.ndarray:

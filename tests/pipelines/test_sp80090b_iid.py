@@ -167,3 +167,26 @@ def test_native_runs_and_collisions_on_long_runs_and_odd_lengths(n, k, stay):
     native = iid_statistics.statistics(symbols, raw, kk, mean, median)
     reference = iid_statistics.statistics(symbols, raw, kk, mean, median, native=False)
     assert np.array_equal(native, reference, equal_nan=True)
+
+
+@pytest.mark.parametrize("native", [True, False])
+def test_rounds_on_samples_equal_rounds_on_symbols(native):
+    """For k > 2 a round shuffles only the raw samples and reads every statistic from
+    them: the 19 values must be those of the shuffled symbols (translate is monotone),
+    with the median's threshold carried over, also for a median halfway between symbols."""
+    from openentropy.pipelines.estimators import iid_shuffle
+    raw = np.array([3, 9, 40, 200] * 500, dtype=np.uint8)  # symbols 0-3, 500 each: median 1.5
+    symbols, k = translate(raw)
+    values = np.unique(raw)
+    mean, median = iid_statistics.baseline(symbols, raw, k)
+    assert median != int(median)
+    for index in (0, 1, 2):
+        data, shuffled_raw = iid_shuffle.shuffle(symbols, values, 3, index)
+        alone = iid_shuffle.shuffle_samples(raw, 3, index)
+        assert np.array_equal(alone, shuffled_raw)
+        by_symbols = iid_statistics.statistics(data, shuffled_raw, k, mean, median, native=native)
+        by_samples = iid_statistics.statistics(alone, alone, k, mean,
+                                               iid_permutation.sample_median(median, values), native=native)
+        assert np.array_equal(by_symbols, by_samples, equal_nan=True)
+    assert iid_permutation.sample_median(2.5, np.array([1, 5, 7, 9])) == 9.0
+    assert iid_permutation.sample_median(3.5, np.array([1, 5, 7, 9])) == 256.0
