@@ -3,7 +3,7 @@
 Run by setuptools through ``setup.py``'s ``cffi_modules``; optional like the other native
 modules: without a compiler the package installs, and ``generator(mode="direct")`` says
 the ring is not built (``mode="seeded"`` needs no C of ours). To rebuild in place:
-``python setup.py -q build_ext --inplace`` from the project root.
+``pip install -e . --no-deps`` from the project root.
 
 ``ring.c`` is compiled as part of the generated module, not as a separate file: it calls
 ``oe_ring_refill``, an ``extern "Python"`` function that cffi defines inside that module.

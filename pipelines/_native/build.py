@@ -8,7 +8,7 @@ statistics computed once per shuffle). They live beside the statistics that call
 each core builds, fails and is reported on its own.
 
 Run by setuptools through ``setup.py``'s ``cffi_modules``. To rebuild in place during
-development: ``python setup.py -q build_ext --inplace`` (from the project root). The
+development: ``pip install -e . --no-deps`` (from the project root; about 15 s). The
 extension is optional (``optional=True``): if no C compiler is present the package still
 installs, ``AVAILABLE`` is False and the pure-Python paths (``estimators/fallback.py``,
 ``sp80022.complexity.linear_complexities_numpy``) give the same figures, slower.
@@ -26,10 +26,14 @@ Compiler flags:
                           assessment; the level they were built and timed at inside the
                           timing core (benchmarks/estimators.py measures them)
     -std=gnu11            C11 in the GCC/Clang dialect: the kernels call __builtin_popcountll,
-                          __builtin_parityll and __builtin_prefetch
+                          __builtin_parityll, __builtin_prefetch and __builtin_cpu_supports,
+                          use vector extensions, and compile a few functions for FMA or
+                          SSSE3 with target attributes, chosen at run time
     -fno-strict-aliasing  the buffers are numpy memory handed in as raw pointers
                           (``ffi.from_buffer`` then ``ffi.cast``); their declared type is
-                          not visible to C, so the optimiser may assume nothing about it
+                          not visible to C, so the optimiser may assume nothing about it;
+                          and the suffix sort (sp80090b_suffixes.c) writes one scratch
+                          block first as sort items, then as int32 arrays
 No -pthread, unlike the timing core: nothing here starts or synchronises threads.
 
 Libraries:

@@ -1,7 +1,7 @@
 """cffi out-of-line API-mode build of the native timing core (``_timing``).
 
 Run by setuptools through ``setup.py``'s ``cffi_modules``. To rebuild in place during
-development: ``python setup.py -q build_ext --inplace`` (from the project root).
+development: ``pip install -e . --no-deps`` (from the project root).
 The extension is optional: if no C compiler is present the package still installs and
 the pure-Python paths run.
 
