@@ -37,24 +37,24 @@ def predictor(name: str, symbols: np.ndarray, k: int) -> tuple[int, int, int] | 
 
 def collision_walk(bits: np.ndarray) -> tuple[int, int, int] | None:
     """(v, sum t_i, sum t_i^2) of the 6.3.2 walk; None without core."""
-    if not available():
-        return None
-    ffi, lib = _native.ffi, _native.lib
-    bits = np.ascontiguousarray(bits, dtype=np.uint8)
-    out = np.zeros(3, dtype=np.int64)
-    lib.oe_sp80090b_collision(_u8(ffi, bits), len(bits), ffi.cast("int64_t *", ffi.from_buffer(out)))
-    return int(out[0]), int(out[1]), int(out[2])
+    out = _over_bits("oe_sp80090b_collision", bits, np.zeros(3, dtype=np.int64), "int64_t *")
+    return None if out is None else (int(out[0]), int(out[1]), int(out[2]))
 
 
 def compression_sums(bits: np.ndarray) -> tuple[float, float] | None:
     """(sum of log2 distances, sum of their squares) of the 6.3.4 statistic; None without core."""
+    out = _over_bits("oe_sp80090b_compression", bits, np.zeros(2, dtype=np.float64), "double *")
+    return None if out is None else (float(out[0]), float(out[1]))
+
+
+def _over_bits(kernel: str, bits: np.ndarray, out: np.ndarray, out_type: str) -> np.ndarray | None:
+    """``kernel(bits, len(bits), out)`` of the core, which fills ``out``; None without core."""
     if not available():
         return None
     ffi, lib = _native.ffi, _native.lib
     bits = np.ascontiguousarray(bits, dtype=np.uint8)
-    out = np.zeros(2, dtype=np.float64)
-    lib.oe_sp80090b_compression(_u8(ffi, bits), len(bits), ffi.cast("double *", ffi.from_buffer(out)))
-    return float(out[0]), float(out[1])
+    getattr(lib, kernel)(_u8(ffi, bits), len(bits), ffi.cast(out_type, ffi.from_buffer(out)))
+    return out
 
 
 def repeats(symbols: np.ndarray, k: int, cap: int = 256) -> tuple[int, np.ndarray, np.ndarray] | None:
