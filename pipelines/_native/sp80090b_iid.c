@@ -15,6 +15,12 @@
  * whether or not the CPU has an FMA unit (glibc emulates it exactly, slowly: the FMA
  * instruction is used when the CPU has it, chosen at run time).
  *
+ * Speed (1e6 samples, all 18 statistics in about 4 ms): runs are counted 64 flags to a
+ * word, counts over lags use byte vectors (GCC vector extensions; SSE2 intrinsics for the
+ * covariance's pmaddwd and the flags' movemask, with plain loops where SSE2 is absent),
+ * and the loops with a chain (collisions, excursion) keep it to integer operations.
+ * Every value is exact: the tests compare each path with the numpy reference.
+ *
  * No global state, no threads: cffi releases the GIL, so rounds run on several threads. */
 #include "sp80090b_iid.h"
 

@@ -12,7 +12,9 @@ still give the same permutations:
   of x (j+1) are below 2^32 mod (j+1) (Lemire 2019, "Fast random integer generation in
   an interval"; the redraw makes it exactly uniform). n is at most 2^32.
 
-``shuffle`` runs it in C (pipelines/_native/sp80090b_iid.c) when the core is built;
+``shuffle`` (symbols and their raw samples) and ``shuffle_samples`` (one array: the same
+permutation, which depends only on the length, the seed and the round) run it in C
+(pipelines/_native/sp80090b_iid.c) when the core is built;
 ``shuffle_reference`` is the same algorithm in Python (the tests compare the two, and it
 is the fallback: same permutations, much slower). Nothing here credits entropy.
 """
