@@ -81,26 +81,6 @@ typedef struct {
     bz_coding_work_t coding;
 } work_t;
 
-int64_t oe_sp80090b_iid_decimal_text(const uint8_t *raw, int64_t n, uint8_t *out) {
-    /* each value's decimal digits and a space, written 4 bytes at a time (out has room) */
-    uint8_t token[256][4], length[256];
-    for (int v = 0; v < 256; v++) {
-        int p = 0;
-        if (v >= 100) token[v][p++] = (uint8_t)('0' + v / 100);
-        if (v >= 10) token[v][p++] = (uint8_t)('0' + (v / 10) % 10);
-        token[v][p++] = (uint8_t)('0' + v % 10);
-        token[v][p++] = ' ';
-        for (int q = p; q < 4; q++) token[v][q] = 0;
-        length[v] = (uint8_t)p;
-    }
-    int64_t p = 0;
-    for (int64_t i = 0; i < n; i++) {
-        memcpy(out + p, token[raw[i]], 4);
-        p += length[raw[i]];
-    }
-    return p ? p - 1 : 0;
-}
-
 static void work_free(work_t *w) {
     free(w->rank); free(w->word_id); free(w->bwt); free(w->suffix); free(w->slot); free(w->next); free(w->value_count);
     free(w->sort.sa); free(w->sort.group); free(w->sort.k2); free(w->sort.ranges); free(w->sort.next_ranges);
