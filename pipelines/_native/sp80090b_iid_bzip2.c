@@ -52,6 +52,8 @@ enum {
     HASH_SIZE = 4096,                /* the text path's word table (2,000 words at most) */
     SUFFIXES_MAX = BZ_MAX_WORDS * BZ_WORD_BYTES,
     EXTRA_WORD = 256,                /* samples: the id of a joined word that is no value's */
+    STREAM_BITS = 32 + 48 + 32,      /* step 5: "BZh5", the end-of-stream magic and its CRC */
+    BLOCK_HEADER_BITS = 48 + 32 + 1 + 24, /* step 5: block magic, CRC, randomised bit, origPtr */
 };
 
 /* A block's distinct words, by rank (string order): big-endian bytes (zero padded), length
@@ -273,7 +275,7 @@ static int64_t length_of_text(const uint8_t *text, int64_t size) {
     if (size <= 0) return -1;
     work_t *w = work_alloc();
     if (w == NULL) return -2;
-    int64_t total = 32 + 48 + 32, rc = 0;
+    int64_t total = STREAM_BITS, rc = 0;
     for (int64_t begin = 0; begin < size;) {
         /* the block ends with the run holding its BLOCK_MAX-th byte (runs are 1-3 bytes) */
         int64_t end = begin + BLOCK_MAX < size ? begin + BLOCK_MAX : size;
@@ -282,7 +284,7 @@ static int64_t length_of_text(const uint8_t *text, int64_t size) {
         int64_t m = words_of_text(w, text + begin, (uint32_t)(end - begin));
         int64_t bits = m < 0 ? m : block_bits(w, (uint32_t)m);
         if (bits < 0) { rc = bits; goto done; }
-        total += 48 + 32 + 1 + 24 + bits;
+        total += BLOCK_HEADER_BITS + bits;
         begin = end;
     }
     rc = (total + 7) / 8;
@@ -429,7 +431,7 @@ int64_t oe_sp80090b_iid_compression(const uint8_t *raw, int64_t n) {
     value_words(&vw);
     work_t *w = work_alloc();
     if (w == NULL) return -2;
-    int64_t total = 32 + 48 + 32, rc = 0;
+    int64_t total = STREAM_BITS, rc = 0;
     int64_t first = 0;
     uint32_t skip = 0;
     for (;;) {
@@ -439,7 +441,7 @@ int64_t oe_sp80090b_iid_compression(const uint8_t *raw, int64_t n) {
         int64_t m = words_of_samples(w, &vw, raw, first, skip, last, take, w->value_count);
         int64_t bits = m < 0 ? m : block_bits(w, (uint32_t)m);
         if (bits < 0) { rc = bits; break; }
-        total += 48 + 32 + 1 + 24 + bits;
+        total += BLOCK_HEADER_BITS + bits;
         if (final) { rc = (total + 7) / 8; break; }
         first = last;
         skip = take;
