@@ -105,17 +105,17 @@ static uint64_t dot_bytes(const uint8_t *a, const uint8_t *b, int64_t m) {
  * (directional) or f_i = s[i] >= threshold (threshold 0..256), 64 of them to a word, f_i
  * in bit i % 64. With SSE2, 16 flags per compare (a <= b is max(a, b) == b). */
 static uint64_t flag_word(const uint8_t *s, int64_t i, int count, int directional, int threshold) {
+    if (!directional && threshold > 255) return 0; /* no byte reaches it */
     uint64_t word = 0;
     int b = 0;
 #ifdef __SSE2__
-    const __m128i t = _mm_set1_epi8((char)(uint8_t)(threshold > 255 ? 255 : threshold));
-    for (; b + 16 <= count && threshold <= 255; b += 16) {
+    const __m128i t = _mm_set1_epi8((char)(uint8_t)threshold);
+    for (; b + 16 <= count; b += 16) {
         __m128i x = _mm_loadu_si128((const __m128i *)(s + i + b));
         __m128i y = directional ? _mm_loadu_si128((const __m128i *)(s + i + b + 1)) : x;
         __m128i flags = directional ? _mm_cmpeq_epi8(_mm_max_epu8(x, y), y) : _mm_cmpeq_epi8(_mm_max_epu8(x, t), x);
         word |= (uint64_t)(uint16_t)_mm_movemask_epi8(flags) << b;
     }
-    if (!directional && threshold > 255) return 0;
 #endif
     for (; b < count; b++) {
         int64_t j = i + b;

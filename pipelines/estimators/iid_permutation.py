@@ -72,15 +72,16 @@ def _round(symbols: np.ndarray, raw: np.ndarray, values: np.ndarray, k: int, mea
 
     When k > 2 only the raw samples are shuffled, and they stand in for the symbols too:
     translate is monotone, so every statistic read from symbols (runs up and down, runs
-    about the median with its threshold carried over by ``sample_median``, collisions,
-    periodicity) has the same value on the samples, and a round saves a pass. Binary
-    data need the 0/1 symbols (conversions I and II). The shuffle goes into buffers taken
-    from ``spare`` (one pair per thread) and given back once t' is computed."""
+    about the median, collisions, periodicity) has the same value on the samples, and a
+    round saves a pass; ``median`` is then already the samples' threshold
+    (``sample_median``). Binary data need the 0/1 symbols (conversions I and II). The
+    shuffle goes into buffers taken from ``spare`` (one pair per thread) and given back
+    once t' is computed."""
     buffers = spare.get()
     try:
         if k > 2:
             shuffled = iid_shuffle.shuffle_samples(raw, seed, index, out=buffers[0])
-            return iid_statistics.statistics(shuffled, shuffled, k, mean, sample_median(median, values), active)
+            return iid_statistics.statistics(shuffled, shuffled, k, mean, median, active)
         data, shuffled_raw = iid_shuffle.shuffle(symbols, values, seed, index, out=buffers)
         return iid_statistics.statistics(data, shuffled_raw, k, mean, median, active)
     finally:
@@ -120,10 +121,12 @@ def permutation_test(symbols: np.ndarray, raw: np.ndarray, k: int, *, seed: int 
         unpermuted = pool.submit(iid_statistics.statistics, symbols, raw, k, mean, median)
         pending: collections.deque = collections.deque()
 
+        round_median = sample_median(median, values) if k > 2 else median
+
         def queue_rounds() -> None:
             while len(pending) < workers + 1 and rounds + len(pending) < shuffles and active.any():
                 index = rounds + len(pending)
-                pending.append(pool.submit(_round, symbols, raw, values, k, mean, median, seed, index,
+                pending.append(pool.submit(_round, symbols, raw, values, k, mean, round_median, seed, index,
                                            active.copy(), spare))
 
         queue_rounds()
